@@ -1,0 +1,131 @@
+// env vars + flags → one validated, frozen Config. The only module that reads process.env.
+import path from 'node:path';
+import { ConfigError } from '../transform/errors.ts';
+
+export interface Config {
+  kafka: {
+    brokers: string[];          // empty when KAFKA_BROKERS is unset
+    topic: string;
+    dlqTopic: string;
+    group: string;
+    clientId: string;
+    partitions: number;         // for topics we create
+  };
+  store: {
+    url: string | null;         // CLICKHOUSE_URL; null = embedded chDB
+    user: string;
+    password: string;
+    database: string;
+    dataDir: string;            // embedded chDB data directory
+    retentionDays: number;      // TTL of raw events
+    episodeGapHours: number;    // a listing episode ends after this much silence
+    cluster: string | null;     // CLICKHOUSE_CLUSTER: use the Replicated + Distributed variant
+  };
+  parse: {
+    maxMessageBytes: number;    // larger messages are reported, not parsed
+    hashLocalPart: boolean;     // hash recipient local parts before storing
+  };
+  sink: {
+    maxBatchRows: number;
+    flushIntervalMs: number;
+  };
+  logEveryRecords: number;
+  logEverySeconds: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Flags a command may pass to override env vars (already parsed by commander). */
+export interface ConfigOverrides {
+  brokers?: string;
+  topic?: string;
+  dlqTopic?: string;
+  group?: string;
+  clickhouseUrl?: string;
+  dataDir?: string;
+  maxMessageBytes?: string | number;
+  batchRows?: string | number;
+}
+
+export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}): Readonly<Config> {
+  const problems: string[] = [];
+  const int = (name: string, raw: string | number | undefined, fallback: number, min = 0): number => {
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) {
+      problems.push(`${name}=${raw} is not a whole number >= ${min}`);
+      return fallback;
+    }
+    return n;
+  };
+  const brokersRaw = flags.brokers ?? env.KAFKA_BROKERS ?? '';
+  const brokers = brokersRaw.split(',').map((b) => b.trim()).filter(Boolean);
+  for (const b of brokers) {
+    if (!/^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(b)) problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
+  }
+  const url = flags.clickhouseUrl ?? env.CLICKHOUSE_URL ?? null;
+  if (url) {
+    try {
+      const u = new URL(url);
+      if (!/^https?:$/.test(u.protocol)) problems.push(`CLICKHOUSE_URL must be http(s)://host:port, got ${url}`);
+    } catch {
+      problems.push(`CLICKHOUSE_URL is not a URL: ${url} (example: http://localhost:8123)`);
+    }
+  }
+  const database = env.CLICKHOUSE_DATABASE ?? 'bounces';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) problems.push(`CLICKHOUSE_DATABASE must be a plain identifier, got ${database}`);
+
+  const config: Config = {
+    kafka: {
+      brokers,
+      topic: flags.topic ?? env.KAFKA_TOPIC ?? 'bounces.raw',
+      dlqTopic: flags.dlqTopic ?? env.KAFKA_DLQ_TOPIC ?? 'bounces.dlq',
+      group: flags.group ?? env.KAFKA_GROUP ?? 'bounce-pipeline',
+      clientId: env.KAFKA_CLIENT_ID ?? 'bounce-pipeline',
+      partitions: int('KAFKA_PARTITIONS', env.KAFKA_PARTITIONS, 3, 1),
+    },
+    store: {
+      url: url || null,
+      user: env.CLICKHOUSE_USER ?? 'default',
+      password: env.CLICKHOUSE_PASSWORD ?? '',
+      database,
+      dataDir: path.resolve(flags.dataDir ?? env.BOUNCE_DATA_DIR ?? './data'),
+      retentionDays: int('BOUNCE_RETENTION_DAYS', env.BOUNCE_RETENTION_DAYS, 400, 1),
+      episodeGapHours: int('BOUNCE_EPISODE_GAP_HOURS', env.BOUNCE_EPISODE_GAP_HOURS, 24, 1),
+      cluster: env.CLICKHOUSE_CLUSTER || null,
+    },
+    parse: {
+      maxMessageBytes: int('BOUNCE_MAX_MESSAGE_BYTES', flags.maxMessageBytes ?? env.BOUNCE_MAX_MESSAGE_BYTES, 10 * 1024 * 1024, 1024),
+      hashLocalPart: env.BOUNCE_HASH_LOCAL_PART === '1' || env.BOUNCE_HASH_LOCAL_PART === 'true',
+    },
+    sink: {
+      maxBatchRows: int('BOUNCE_BATCH_ROWS', flags.batchRows ?? env.BOUNCE_BATCH_ROWS, 5000, 1),
+      flushIntervalMs: int('BOUNCE_FLUSH_INTERVAL_MS', env.BOUNCE_FLUSH_INTERVAL_MS, 1000, 10),
+    },
+    logEveryRecords: int('BOUNCE_LOG_EVERY_RECORDS', env.BOUNCE_LOG_EVERY_RECORDS, 10000, 1),
+    logEverySeconds: int('BOUNCE_LOG_EVERY_SECONDS', env.BOUNCE_LOG_EVERY_SECONDS, 10, 1),
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return deepFreeze(config);
+}
+
+/** A config for tests: defaults with no env, then overrides. */
+export function testConfig(overrides: { [K in keyof Config]?: Partial<Config[K]> } = {}): Readonly<Config> {
+  const base = loadConfig({});
+  const merged = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = (base as unknown as Record<string, unknown>)[key];
+    merged[key] = typeof current === 'object' && current !== null ? { ...(current as object), ...(value as object) } : value;
+  }
+  return deepFreeze(merged as unknown as Config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
