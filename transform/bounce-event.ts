@@ -1,6 +1,9 @@
 // The one record the pipeline produces: one BounceEvent per failed or delayed recipient.
 // Field names are the ClickHouse column names (see ../shared/docs/ARCHITECTURE.md and docs/SCHEMA.md).
 import type { Category, Provider, Reason } from './vocabulary.ts';
+import { normalizeLineEnds } from './mime.ts';
+import { parseBounce, type ParseOutcome } from './dsn/index.ts';
+import { assembleEvents } from './assemble-events.ts';
 
 export interface BounceEvent {
   /** sha256 hex (first 32 chars) of the raw message bytes (line ends normalised) + recipient index. */
@@ -62,7 +65,38 @@ export interface TransformOptions {
  * Never throws for bad input. Deterministic: the same bytes (any line ending) give the same events.
  */
 export async function toBounceEvents(raw: Buffer, origin: RecordOrigin, options: TransformOptions): Promise<TransformResult> {
-  void raw; void origin; void options;
-  // Placeholder: the parse issue (#2) builds this.
-  return { kind: 'dlq', reason: 'not_implemented', error: 'transform is not built yet' };
+  return toBounceEventsSync(raw, origin, options);
+}
+
+/** The same, synchronously (benchmarks and batch callers avoid a promise per record). */
+export function toBounceEventsSync(raw: Buffer, origin: RecordOrigin, options: TransformOptions): TransformResult {
+  if (raw.length > options.maxMessageBytes) {
+    return {
+      kind: 'dlq',
+      reason: 'message_too_large',
+      error: `message is ${raw.length} bytes, over the cap of ${options.maxMessageBytes} (BOUNCE_MAX_MESSAGE_BYTES)`,
+    };
+  }
+  if (isBlank(raw)) {
+    return { kind: 'dlq', reason: 'empty_message', error: 'the record has no bytes (or only white space)' };
+  }
+  const normalized = normalizeLineEnds(raw);
+  let outcome: ParseOutcome;
+  try {
+    outcome = parseBounce(normalized);
+  } catch (err) {
+    // A parser bug must not stop the pipeline: the record goes to the DLQ with the reason.
+    return { kind: 'dlq', reason: 'parse_failed', error: `parser error: ${(err as Error).message}` };
+  }
+  if (outcome.kind !== 'ok') return outcome;
+  return { kind: 'ok', events: assembleEvents(outcome.fields, normalized, origin, options), mtaKind: outcome.fields.mtaKind };
+}
+
+/** True when the bytes are all white space (or there are none). */
+function isBlank(raw: Buffer): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
 }

@@ -20,6 +20,9 @@ export interface DsnRecipient {
   lastAttemptDate?: Date;
   /** a hint the MTA parser may give, in Sisimai's reason vocabulary (e.g. 'expired' from Postfix's "delivery temporarily suspended"/queue expiry); rules may override. */
   reasonHint?: string;
+  /** the hint is a coarse category (PowerMTA's BounceCategory, an X-Unix diagnostic type): it names the reason only
+   *  when no rule decides, or when the rule that matched lands in the same category; it never overrules a rule. */
+  reasonHintWeak?: boolean;
 }
 
 /** Everything one bounce message tells us, MTA-independent. */

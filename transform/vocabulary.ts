@@ -3,7 +3,7 @@
 /** Sisimai's reason vocabulary (the subset a receiver can tell us), plus our `undefined` fallback. */
 export const REASONS = [
   'blocked', 'badreputation', 'ratelimited', 'toomanyconn', 'authfailure', 'requireptr', 'spamdetected',
-  'policyviolation', 'virusdetected', 'securityerror', 'userunknown', 'mailboxfull', 'hostunknown',
+  'policyviolation', 'virusdetected', 'securityerror', 'userunknown', 'hasmoved', 'mailboxfull', 'hostunknown',
   'expired', 'networkerror', 'filtered', 'rejected', 'systemerror', 'systemfull', 'mailererror',
   'suspend', 'exceedlimit', 'notaccept', 'norelaying', 'contenterror', 'syntaxerror', 'notcompliantrfc',
   'emailtoolarge', 'speeding', 'onhold', 'vacation', 'feedback', 'delivered', 'undefined',
@@ -42,6 +42,7 @@ export const CATEGORY_OF_REASON: Record<Reason, Category> = {
   rejected: 'policy',
   filtered: 'recipient_unknown',
   userunknown: 'recipient_unknown',
+  hasmoved: 'recipient_unknown',
   suspend: 'recipient_unknown',
   mailboxfull: 'mailbox_full',
   exceedlimit: 'mailbox_full',

@@ -1,11 +1,90 @@
-import type { Command } from 'commander';
+// bounce-pipeline parse: files, folders, Maildirs, mbox → one JSON line (or table row) per failed/delayed recipient.
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config.ts';
+import { readSources } from '../../ingest/sources/files.ts';
+import { toBounceEvents, type BounceEvent } from '../../transform/bounce-event.ts';
+import { formatTable, TABLE_COLUMNS } from './parse-table.ts';
 
-// Placeholder until the issue that builds `parse` lands.
+interface ParseFlags {
+  format: 'ndjson' | 'table';
+  maxMessageBytes?: string;
+}
+
 export function registerParse(program: Command): void {
   program
     .command('parse')
-    .description('(not built yet)')
-    .action(() => {
-      throw new Error('bounce-pipeline parse is not built yet');
+    .summary('parse bounce files and print one record per failed or delayed recipient')
+    .description(
+      'Parse bounce messages from files, folders of .eml, Maildirs or mbox files and print one line per failed or ' +
+        'delayed recipient with every BounceEvent field plus source_file (mbox messages: path#n). ' +
+        'A message that cannot be parsed prints {"source_file","error","reason"} and the run goes on; auto-replies and other ' +
+        'non-bounces print nothing but are counted. A summary goes to stderr. Nothing is stored.',
+    )
+    .argument('<paths...>', 'files, folders, Maildirs or mbox files')
+    .addOption(new Option('--format <format>', 'ndjson: one JSON object per line; table: aligned columns for a person').choices(['ndjson', 'table']).default('ndjson'))
+    .option('--max-message-bytes <n>', 'skip (and report) messages larger than this (default: BOUNCE_MAX_MESSAGE_BYTES or 10 MiB)')
+    .addHelpText('after', `
+Examples:
+  $ bounce-pipeline parse bounce.eml
+  $ bounce-pipeline parse --format table ~/Maildir/.Bounces
+  $ bounce-pipeline parse bounces.mbox | jq -r 'select(.category=="ip_blocklist") | .sending_ip' | sort | uniq -c
+
+Table columns: ${TABLE_COLUMNS.join(', ')}.
+Exit status: 0 when the run finished (even if some files could not be parsed); 1 on a usage error, 2 on a configuration error.`)
+    .action(async (paths: string[], flags: ParseFlags) => {
+      const config = loadConfig(process.env, { maxMessageBytes: flags.maxMessageBytes });
+      await runParse(paths, flags.format, config.parse);
     });
+}
+
+interface Summary {
+  records: number;
+  events: number;
+  skipped: Map<string, number>;
+  errors: Map<string, number>;
+}
+
+async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { maxMessageBytes: number; hashLocalPart: boolean }): Promise<void> {
+  const summary: Summary = { records: 0, events: 0, skipped: new Map(), errors: new Map() };
+  const rows: Array<BounceEvent & { source_file: string }> = [];
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const out = (line: string) => {
+    if (!process.stdout.write(line + '\n')) return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+    return undefined;
+  };
+  for await (const item of readSources(paths)) {
+    if (item.kind === 'error') {
+      bump(summary.errors, 'unreadable');
+      if (format === 'ndjson') await out(JSON.stringify({ source_file: item.source, error: item.error, reason: 'unreadable' }));
+      else process.stderr.write(`${item.source}: ${item.error}\n`);
+      continue;
+    }
+    summary.records++;
+    const result = await toBounceEvents(item.bytes, { receivedAt: item.receivedAt }, parse);
+    if (result.kind === 'skip') {
+      bump(summary.skipped, result.reason);
+      continue;
+    }
+    if (result.kind === 'dlq') {
+      bump(summary.errors, result.reason);
+      if (format === 'ndjson') await out(JSON.stringify({ source_file: item.source, error: result.error, reason: result.reason }));
+      else process.stderr.write(`${item.source}: ${result.reason}: ${result.error}\n`);
+      continue;
+    }
+    summary.events += result.events.length;
+    for (const e of result.events) {
+      const row = { ...e, source_file: item.source };
+      if (format === 'ndjson') await out(JSON.stringify(row));
+      else rows.push(row);
+    }
+  }
+  if (format === 'table') await new Promise<void>((resolve) => process.stdout.write(formatTable(rows), () => resolve()));
+  process.stderr.write(summaryText(summary));
+}
+
+function summaryText(s: Summary): string {
+  const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const skipped = [...s.skipped.values()].reduce((a, b) => a + b, 0);
+  const errors = [...s.errors.values()].reduce((a, b) => a + b, 0);
+  return `parse: ${s.records} messages read, ${s.events} events, ${skipped} skipped (${list(s.skipped)}), ${errors} errors (${list(s.errors)})\n`;
 }

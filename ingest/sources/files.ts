@@ -89,15 +89,16 @@ async function* listFiles(given: string): AsyncGenerator<Listed> {
  * Returns null when the bytes are not an mbox (a plain message).
  */
 export function splitMbox(bytes: Buffer): Buffer[] | null {
-  const firstLineEnd = bytes.indexOf(0x0a);
-  const firstLine = bytes.subarray(0, firstLineEnd === -1 ? Math.min(bytes.length, 1000) : firstLineEnd).toString('latin1');
-  if (!MBOX_POSTMARK.test(firstLine.replace(/\r$/, ''))) return null;
+  // Line ends may be LF, CRLF or a lone CR (classic Mac): look for whichever comes first.
+  const head = bytes.subarray(0, Math.min(bytes.length, 1000)).toString('latin1');
+  const firstLine = head.split(/\r\n?|\n/, 1)[0];
+  if (!MBOX_POSTMARK.test(firstLine)) return null;
   const text = bytes.toString('latin1');
-  const lines = text.split(/(?<=\n)/);
+  const lines = text.split(/(?<=\n|\r(?!\n))/);
   const messages: Buffer[] = [];
   let current: string[] | null = null;
   for (const line of lines) {
-    if (MBOX_POSTMARK.test(line.replace(/\r?\n$/, ''))) {
+    if (MBOX_POSTMARK.test(line.replace(/\r?\n$|\r$/, ''))) {
       if (current) messages.push(toMessage(current));
       current = [];
       continue;
@@ -111,6 +112,6 @@ export function splitMbox(bytes: Buffer): Buffer[] | null {
 function toMessage(lines: string[]): Buffer {
   // The blank line before the next postmark belongs to the mbox, not to the message.
   let end = lines.length;
-  if (end > 0 && /^\r?\n$/.test(lines[end - 1])) end--;
+  if (end > 0 && /^(?:\r?\n|\r)$/.test(lines[end - 1])) end--;
   return Buffer.from(lines.slice(0, end).join(''), 'latin1');
 }

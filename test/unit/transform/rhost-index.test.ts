@@ -1,0 +1,68 @@
+// Provider detection (host/domain table, then the receiver's words) and Microsoft rows on Sisimai's real bounces.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { providerOf } from '../../../transform/rhost/index.ts';
+import { toBounceEvents } from '../../../transform/bounce-event.ts';
+import type { Provider } from '../../../transform/vocabulary.ts';
+
+const hosts: Array<[string, string, Provider]> = [
+  // [recipient domain, MX host, provider]
+  ['hotmail.de', '', 'microsoft'],
+  ['hotmail.co.uk', '', 'microsoft'],
+  ['example.com', 'example-com.mail.protection.outlook.com', 'microsoft'],
+  ['outlook.com', 'outlook-com.olc.protection.outlook.com', 'microsoft'],
+  ['example.org', 'aspmx.l.google.com', 'google'],
+  ['googlemail.com', '', 'google'],
+  ['aol.com', 'mx-aol.mail.gm0.yahoodns.net', 'yahoo'],
+  ['yahoo.co.jp', '', 'yahoo'],
+  ['gmx.de', 'mx00.emig.gmx.net', 'gmx'],
+  ['web.de', 'mx-ha03.web.de', 'webde'],
+  ['kunde.example', 'mx00.ionos.de', 'ionos'],
+  ['kunde.example', 'mx01.kundenserver.de', 'ionos'],
+  ['t-online.de', 'mx00.t-online.de', 'tonline'],
+  ['me.com', 'mx01.mail.icloud.com', 'apple'],
+  // look-alikes stay other
+  ['live.example.org', '', 'other'],
+  ['olive.com', '', 'other'],
+  ['gmx.example.com', '', 'other'],
+  ['example.net', 'eu-smtp-inbound-1.mimecast.com', 'other'],
+];
+
+for (const [domain, mx, want] of hosts) {
+  test(`providerOf(${domain}, ${mx || '-'}) = ${want}`, (t) => {
+    t.is(providerOf(domain, mx, ''), want);
+  });
+}
+
+test('providerOf: the recipient domain wins over the MX, the text is the last resort', (t) => {
+  t.is(providerOf('web.de', 'mx00.emig.gmx.net', ''), 'webde');
+  t.is(providerOf('kunde.example', '', '550 5.7.606 Access denied, banned sending IP [203.0.113.1]. https://sender.office.com/'), 'microsoft');
+  t.is(providerOf('kunde.example', '', '550-5.7.26 This mail has been blocked. - gsmtp'), 'google');
+  t.is(providerOf('kunde.example', '', '554 IP=203.0.113.4 - A problem occurred. (BL)'), 'tonline');
+  t.is(providerOf('kunde.example', '', '550 5.1.1 user unknown'), 'other');
+});
+
+// Sisimai's own Microsoft samples (BSD-2, read in place, never copied): skipped when the corpus is absent.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const corpus = path.resolve(repoRoot, '../shared/corpus/sisimai/maildir/bsd');
+const real: Array<[string, Record<string, unknown>]> = [
+  ['rhost-microsoft-01.eml', { provider: 'microsoft', ms_code: '5.7.606', category: 'ip_blocklist', listed_ip: '198.51.100.222' }],
+  ['rhost-microsoft-02.eml', { provider: 'microsoft', ms_code: '5.4.1', category: 'recipient_unknown' }],
+  ['rhost-microsoft-04.eml', { provider: 'microsoft', ms_code: '5.7.509', category: 'auth_failure' }],
+  ['rhost-microsoft-05.eml', { provider: 'microsoft', ms_code: '4.7.650', category: 'ip_reputation', listed_ip: '192.0.2.25' }],
+];
+for (const [file, want] of real) {
+  test(`Sisimai corpus ${file}`, async (t) => {
+    const full = path.join(corpus, file);
+    if (!fs.existsSync(full)) {
+      t.log(`skipped: ${full} not found (the shared Sisimai corpus is not on this machine)`);
+      t.pass();
+      return;
+    }
+    const result = await toBounceEvents(fs.readFileSync(full), { receivedAt: new Date(0) }, { maxMessageBytes: 1 << 24 });
+    t.is(result.kind, 'ok');
+    if (result.kind === 'ok') t.like(result.events[0]!, want);
+  });
+}

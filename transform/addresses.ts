@@ -1,0 +1,187 @@
+// Sending IP and its /24 or /64, the original envelope sender and the authenticated sending account,
+// read from the DSN fields and the returned original's headers. Tables below, one walker each.
+import ipaddr from 'ipaddr.js';
+import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
+import { normaliseIp } from './rhost/rule.ts';
+
+/** Header name → pattern whose group 1 is the sending account; first hit in header order wins. */
+const ACCOUNT_SOURCES: ReadonlyArray<[string, RegExp]> = [
+  ['received', /\(Authenticated sender:\s*([^\s()]+)\s*\)/i], // Postfix smtpd_sasl_authenticated_header
+  ['received', /\bauthenticated_id:\s*([^\s();]+)/i], // cPanel/Exim
+  ['received', /\(authenticated as\s+([^\s()]+)\)/i], // Sendmail, Courier
+  ['received', /\bauth(?:enticated)?[-_ ]?(?:user|id)[=:]\s*([^\s();]+)/i],
+  ['received', /\bwith esmtps?a\b[\s\S]*?\(envelope-from <([^>\s]+)>\)/i], // Exim: authenticated, envelope shows the login
+  ['x-authenticated-sender', /^(?:[^\s:]+:\s*)?([^\s:]\S*)$/i], // "host: login" or "login"
+  ['x-get-message-sender-via', /authenticated_id:\s*(\S+)/i],
+  ['x-antiabuse', /Authenticated sender:?\s*(\S+)/i],
+  ['x-authenticated-user', /^\s*(\S+)/],
+  ['x-auth-id', /^\s*(\S+)/],
+];
+
+/** Where the envelope sender may be written, in order of trust. */
+const SENDER_SOURCES: ReadonlyArray<[string, RegExp]> = [
+  ['return-path', /<([^<>\s]*@[^<>\s]+)>|([^<>\s]+@[^<>\s]+)/],
+  ['received', /\(envelope-from <([^>\s]+@[^>\s]+)>\)/i],
+  ['x-envelope-from', /<?([^<>\s]+@[^<>\s]+)>?/],
+  ['sender', /<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+)/],
+  ['from', /<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+)/],
+];
+
+const BY_HOST = /\bby\s+([A-Za-z0-9.-]+)/i;
+/** IP literals in the "from" part of a Received header: [IP] or a bare IP in parentheses. */
+const FROM_IPS = /\[(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]|\((?:IPv6:)?((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\)/gi;
+const BY_PART = /\bby\s+([^\s;()]+)\s*\(\s*\[?(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]?\s*\)/i;
+// 'reserved' stays usable: it holds the documentation ranges (198.51.100.0/24, 2001:db8::/32) samples use.
+const NON_PUBLIC = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'unspecified', 'carrierGradeNat', 'multicast', 'broadcast']);
+
+export interface Header { name: string; value: string }
+
+// One bounce yields one event per recipient, all with the same original: remember the last block.
+let lastBlock = '';
+let lastHeaders: Header[] = [];
+
+/** Header block → unfolded (name, value) pairs, names lower case, in order. */
+export function parseHeaders(block: string): Header[] {
+  if (block === lastBlock) return lastHeaders;
+  const out: Header[] = [];
+  for (const line of block.split(/\r\n|\r|\n/)) {
+    if (line === '') break;
+    if (/^[ \t]/.test(line)) {
+      const last = out[out.length - 1];
+      if (last) last.value += ' ' + line.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon > 0) out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
+  }
+  lastBlock = block;
+  lastHeaders = out;
+  return out;
+}
+
+/** IPv4 ranges NON_PUBLIC names, as [first octet, second octet min, max] (second null = any): no ipaddr.js parse needed. */
+const V4_NON_PUBLIC: ReadonlyArray<readonly [number, number, number]> = [
+  [0, 0, 255], [10, 0, 255], [127, 0, 255], [169, 254, 254], [172, 16, 31], [192, 168, 168], [100, 64, 127],
+];
+const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+export function isPublicIp(ip: string): boolean {
+  const norm = normaliseIp(ip);
+  if (norm === '') return false;
+  const v4 = DOTTED.exec(norm);
+  if (v4) {
+    // the cheap path for the common case; same answer as ipaddr's range() for these classes
+    const a = Number(v4[1]), b = Number(v4[2]);
+    if ((a >= 224 && a <= 239) || norm === '255.255.255.255') return false; // multicast, broadcast
+    return !V4_NON_PUBLIC.some(([first, lo, hi]) => a === first && b >= lo && b <= hi);
+  }
+  return !NON_PUBLIC.has(ipaddr.parse(norm).range());
+}
+
+/**
+ * Our refused outbound IP: the listed IP when the receiver named one; else an IP literal in the
+ * Reporting-MTA field; else the original's Received chain (see docs/classification.md); else ''.
+ */
+export function sendingIpOf(rcpt: DsnRecipient, fields: DsnFields, verdict: Verdict): string {
+  void rcpt;
+  if (verdict.listedIp) return verdict.listedIp;
+  // the same for every recipient of one bounce: work it out once
+  let ip = MESSAGE_IP.get(fields);
+  if (ip === undefined) {
+    ip = messageSendingIp(fields);
+    MESSAGE_IP.set(fields, ip);
+  }
+  return ip;
+}
+
+const MESSAGE_IP = new WeakMap<DsnFields, string>();
+
+function messageSendingIp(fields: DsnFields): string {
+  const inReporting = /[[(]\s*(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\s*[\])]/.exec(fields.reportingMta)?.[1];
+  const reportingIp = normaliseIp(inReporting ?? '');
+  if (isPublicIp(reportingIp)) return reportingIp;
+  return ipFromReceived(parseHeaders(fields.original.headers), fields.reportingMta);
+}
+
+function ipFromReceived(headers: Header[], reportingMta: string): string {
+  const received = headers.filter((h) => h.name === 'received');
+  const reporter = reportingMta.replace(/^\s*dns\s*;\s*/i, '').split(/[\s([]/)[0]?.toLowerCase() ?? '';
+  // 1. a hop whose "by" names the reporting MTA together with its own address
+  for (const h of received) {
+    const by = BY_PART.exec(h.value);
+    if (by?.[1] && by[2] && reporter && by[1].toLowerCase() === reporter) {
+      const ip = normaliseIp(by[2]);
+      if (isPublicIp(ip)) return ip;
+    }
+  }
+  // 2. the hop where the message left our hosts: added by a foreign host, received from one of ours
+  //    (our hosts = the domain of the lowest hop's receiver, i.e. our submission server)
+  const lowest = received[received.length - 1];
+  const ours = baseDomain(BY_HOST.exec(lowest?.value ?? '')?.[1] ?? '');
+  if (!ours) return '';
+  for (const h of received.slice(0, -1)) {
+    const [fromPart = '', byPart = ''] = h.value.split(/\sby\s/i);
+    if (baseDomain(byPart.trim().split(/[\s;(]/)[0] ?? '') === ours) continue;
+    if (!fromPart.toLowerCase().includes(ours)) continue;
+    for (const m of fromPart.matchAll(FROM_IPS)) {
+      const ip = normaliseIp(m[1] ?? m[2] ?? '');
+      if (isPublicIp(ip)) return ip;
+    }
+  }
+  return '';
+}
+
+/** example-hoster.net for mo-out01.example-hoster.net (example.co.uk kept whole); '' for none. */
+export function baseDomain(host: string): string {
+  const labels = host.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
+  if (labels.length < 2) return '';
+  const n = labels.length;
+  const take = n >= 3 && labels[n - 1]!.length === 2 && /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/.test(labels[n - 2]!) ? 3 : 2;
+  return labels.slice(-take).join('.');
+}
+
+/** 198.51.100.0/24 for IPv4, 2001:db8:1:2::/64 for IPv6; '' for '' or a non-IP. */
+export function prefixOf(ip: string): string {
+  const norm = normaliseIp(ip);
+  if (!norm) return '';
+  const v4 = DOTTED.exec(norm);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  const addr = ipaddr.parse(norm);
+  if (addr.kind() === 'ipv4') {
+    const o = (addr as ipaddr.IPv4).octets;
+    return `${o[0]}.${o[1]}.${o[2]}.0/24`;
+  }
+  const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).concat([0, 0, 0, 0]);
+  return `${new ipaddr.IPv6(parts).toRFC5952String()}/64`;
+}
+
+/** The original envelope sender: X-Postfix-Sender, Return-Path, envelope-from, Sender, From. */
+export function originalSender(fields: DsnFields): string {
+  const postfix = fields.extra['x-postfix-sender'] ?? fields.extra['x-original-sender'] ?? '';
+  const fromDsn = /^(?:\s*rfc822\s*;)?\s*<?([^<>\s;]+@[^<>\s;]+)>?\s*$/i.exec(postfix)?.[1];
+  if (fromDsn) return fromDsn.toLowerCase();
+  return firstMatch(parseHeaders(fields.original.headers), SENDER_SOURCES).toLowerCase();
+}
+
+/** The authenticated account that submitted the original, when a header names it; '' otherwise. */
+export function sendingAccount(fields: DsnFields): string {
+  return firstMatch(parseHeaders(fields.original.headers), ACCOUNT_SOURCES);
+}
+
+function firstMatch(headers: Header[], sources: ReadonlyArray<[string, RegExp]>): string {
+  for (const [name, pattern] of sources) {
+    for (const h of headers) {
+      if (h.name !== name) continue;
+      const m = pattern.exec(h.value);
+      const value = m?.slice(1).find((g) => g);
+      if (value) return value;
+    }
+  }
+  return '';
+}
+
+/** Lower-case domain of an address; '' when there is no @. */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).trim().replace(/>$/, '').toLowerCase();
+}

@@ -1,0 +1,56 @@
+// DsnFields → BounceEvent[]: A2's verdict and addresses per recipient, ids, times and caps.
+import { domainOf, originalSender, prefixOf, sendingAccount, sendingIpOf } from './addresses.ts';
+import type { BounceEvent, RecordOrigin, TransformOptions } from './bounce-event.ts';
+import { classify } from './classify.ts';
+import type { DsnFields } from './dsn-fields.ts';
+import { eventId, hashLocalPart, messageDigest } from './event-id.ts';
+import { bouncedAt, clickhouseDateTime, isoWithMs } from './event-time.ts';
+
+/** The diagnostic is capped in the event (the receiver's text is rarely longer; HTML junk can be). */
+export const MAX_DIAGNOSTIC_BYTES = 1024;
+
+export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: RecordOrigin, options: TransformOptions): BounceEvent[] {
+  const digest = messageDigest(normalized);
+  const sender = originalSender(fields);
+  const account = sendingAccount(fields);
+  const receivedAt = isoWithMs(origin.receivedAt);
+  return fields.recipients.map((rcpt, index) => {
+    const verdict = classify(rcpt, fields);
+    const sendingIp = sendingIpOf(rcpt, fields, verdict);
+    const recipient = options.hashLocalPart ? hashLocalPart(rcpt.recipient) : rcpt.recipient;
+    return {
+      event_id: eventId(digest, index),
+      received_at: receivedAt,
+      bounced_at: clickhouseDateTime(bouncedAt(rcpt, fields, origin.receivedAt)),
+      reporting_mta: fields.reportingMta,
+      remote_mta: rcpt.remoteMta,
+      mta_kind: fields.mtaKind,
+      sending_ip: sendingIp,
+      sending_prefix: sendingIp ? prefixOf(sendingIp) : '',
+      listed_ip: verdict.listedIp,
+      sender,
+      sender_domain: domainOf(sender),
+      account,
+      recipient,
+      recipient_domain: domainOf(rcpt.recipient),
+      action: rcpt.action,
+      status: rcpt.status,
+      reply_code: rcpt.replyCode,
+      diagnostic: capUtf8(rcpt.diagnostic, MAX_DIAGNOSTIC_BYTES),
+      reason: verdict.reason,
+      category: verdict.category,
+      provider: verdict.provider,
+      ms_code: verdict.msCode,
+      kafka_partition: origin.kafkaPartition ?? 0,
+      kafka_offset: origin.kafkaOffset ?? 0,
+    };
+  });
+}
+
+/** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
+export function capUtf8(s: string, max: number): string {
+  if (s.length * 3 <= max || Buffer.byteLength(s) <= max) return s;
+  let out = Buffer.from(s).subarray(0, max).toString('utf8');
+  if (out.endsWith('\uFFFD')) out = out.slice(0, -1);
+  return out;
+}

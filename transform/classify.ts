@@ -1,0 +1,83 @@
+// DsnRecipient + DsnFields → Verdict: provider from the host/domain table, then the first matching row of
+// the provider's table, the block-list table, the MTA parser's hint, and the generic table, in that order.
+import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
+import { domainOf } from './addresses.ts';
+import { generic, listedIpPatternsFor, providerOf, tablesFor } from './rhost/index.ts';
+import { findRule, listedIpOf, msCodeOf, type Rule, type Subject } from './rhost/rule.ts';
+import { CATEGORY_OF_REASON, REASONS, type Reason } from './vocabulary.ts';
+
+const ENHANCED = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/;
+const REPLY = /^\s*(?:[^\s:;]+;\s*)?([245]\d\d)(?=[\s-]|$)/;
+/** Hints a text or code should be allowed to overrule (Sisimai's "retry" set). */
+const WEAK_HINTS = new Set<string>(['undefined', 'onhold', 'systemerror', 'securityerror', 'networkerror', 'hostunknown', 'userunknown']);
+const KNOWN_REASONS = new Set<string>(REASONS);
+/** Rule readings a same-category hint does not replace. */
+const PRECISE = new Set<string>(['mailboxfull', 'exceedlimit', 'emailtoolarge', 'suspend', 'hasmoved', 'norelaying', 'requireptr', 'badreputation', 'authfailure', 'ratelimited']);
+
+/** Multi-line replies unfolded into one line repeat "550-5.7.1 " inside sentences; drop the repeats. */
+const CONTINUATION = new Map<string, RegExp>();
+function joinContinuations(text: string): string {
+  const lead = /^\s*([245]\d\d)[ -]/.exec(text)?.[1];
+  if (!lead || text.indexOf(lead, 4) < 0) return text;
+  let pattern = CONTINUATION.get(lead);
+  if (!pattern) {
+    pattern = new RegExp(String.raw`(\S\s+)${lead}[ -](?:[245]\.\d{1,3}\.\d{1,3}\s)?`, 'g');
+    CONTINUATION.set(lead, pattern);
+  }
+  return text.replace(pattern, '$1');
+}
+
+export function subjectOf(rcpt: DsnRecipient): Subject {
+  const text = joinContinuations(rcpt.diagnostic);
+  let status = rcpt.status.trim();
+  if (status === '' || /^\d\.0\.0$/.test(status)) {
+    const inText = ENHANCED.exec(text.slice(0, 200));
+    if (inText?.[1] && !inText[1].endsWith('.0.0')) status = inText[1];
+  }
+  const reply = rcpt.replyCode > 0 ? String(rcpt.replyCode) : (REPLY.exec(text)?.[1] ?? '');
+  return { text, status, reply, command: rcpt.command.toUpperCase(), action: rcpt.action.toLowerCase(), domain: domainOf(rcpt.recipient) };
+}
+
+export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
+  void fields; // reporting-MTA knowledge lives in the lhost parsers, which set reasonHint
+  const s = subjectOf(rcpt);
+  const provider = providerOf(s.domain, rcpt.remoteMta, s.text);
+  const tables = tablesFor(provider);
+  const listedIp = listedIpOf(listedIpPatternsFor(provider), s.text);
+
+  for (const table of tables) {
+    if (table === generic) break;
+    const rule = findRule(table, s);
+    if (rule) return verdictOf(rule, s, provider, listedIp);
+  }
+  const hint = rcpt.reasonHint ?? '';
+  if (KNOWN_REASONS.has(hint) && !WEAK_HINTS.has(hint) && !rcpt.reasonHintWeak) return plain(hint as Reason, provider, listedIp);
+  const rule = findRule(generic, s);
+  // The sending MTA's own category (e.g. PowerMTA's bad-mailbox) names the reason when the texts agree on the
+  // category: "550 5.2.1 User Unknown" is filtered by its code, but the MTA that held the session says the
+  // mailbox does not exist. Precise readings (full, too large, suspended, moved, relaying, our Sisimai 5
+  // refinements) are never overruled: Sisimai checks those before a preset reason too.
+  if (rule && KNOWN_REASONS.has(hint) && hint !== rule.reason && !PRECISE.has(rule.reason) && CATEGORY_OF_REASON[hint as Reason] === (rule.category ?? CATEGORY_OF_REASON[rule.reason])) {
+    return plain(hint as Reason, provider, listedIp);
+  }
+  if (rule) return verdictOf(rule, s, provider, listedIp);
+  // a hint names a cause (a failed local mailer); "delayed" only says the MTA will retry
+  if (KNOWN_REASONS.has(hint) && hint !== 'onhold' && hint !== 'undefined') return plain(hint as Reason, provider, listedIp);
+  if (s.action === 'delayed') return plain('expired', provider, listedIp);
+  return plain(s.text.trim() ? 'onhold' : 'undefined', provider, listedIp);
+}
+
+function verdictOf(rule: Rule, s: Subject, provider: Verdict['provider'], listedIp: string | null): Verdict {
+  const own = rule.listedIp ? listedIpOf([rule.listedIp], s.text) : null;
+  return {
+    reason: rule.reason,
+    category: rule.category ?? CATEGORY_OF_REASON[rule.reason],
+    provider,
+    msCode: msCodeOf(rule, s),
+    listedIp: own ?? listedIp,
+  };
+}
+
+function plain(reason: Reason, provider: Verdict['provider'], listedIp: string | null): Verdict {
+  return { reason, category: CATEGORY_OF_REASON[reason], provider, msCode: '', listedIp };
+}

@@ -1,0 +1,98 @@
+// ParsedMail → BounceMessage: the view every lhost parser reads (report text, delivery-status, original headers).
+import { header, type MimeHeaders, type MimePart, type ParsedMail } from '../mime.ts';
+import { htmlToText } from './html-text.ts';
+import { ORIGINAL_MESSAGE_MARKERS } from './markers.ts';
+
+export interface BounceMessage {
+  headers: MimeHeaders;
+  /** From: header, lower case */
+  from: string;
+  /** Subject: header, decoded */
+  subject: string;
+  contentType: string;
+  /** report-type parameter of a multipart/report, lower case */
+  reportType: string;
+  /** the human-readable report: text parts before the returned original, inline copy cut off */
+  text: string;
+  /** content of message/delivery-status parts ('' when none) */
+  deliveryStatus: string;
+  /** header block of the returned original ('' when absent) */
+  originalHeaders: string;
+  /** a message/feedback-report part is present (ARF) */
+  feedbackReport: boolean;
+  parts: MimePart[];
+}
+
+const DELIVERY_STATUS = new Set(['message/delivery-status', 'message/global-delivery-status']);
+const ORIGINAL = new Set(['message/rfc822', 'message/global', 'message/partial', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers']);
+
+export function toBounceMessage(mail: ParsedMail): BounceMessage {
+  let deliveryStatus = '';
+  let originalHeaders = '';
+  let feedbackReport = false;
+  let seenOriginal = false;
+  const plain: string[] = [];
+  const html: string[] = [];
+  for (const part of mail.parts) {
+    const ct = part.contentType;
+    if (DELIVERY_STATUS.has(ct)) {
+      deliveryStatus += (deliveryStatus ? '\n\n' : '') + part.text;
+    } else if (ct === 'message/feedback-report') {
+      feedbackReport = true;
+    } else if (ORIGINAL.has(ct)) {
+      if (!originalHeaders) originalHeaders = headerBlockOf(part.text);
+      seenOriginal = true;
+    } else if (!seenOriginal && ct === 'text/plain') {
+      plain.push(part.text);
+    } else if (!seenOriginal && ct === 'text/html') {
+      html.push(part.text);
+    } else if (!seenOriginal && ct.startsWith('text/') && !isAttachment(part)) {
+      plain.push(part.text);
+    }
+  }
+  let text = plain.length > 0 ? plain.join('\n') : html.map(htmlToText).join('\n');
+  const cut = findOriginalMarker(text);
+  if (cut !== -1) {
+    if (!originalHeaders) originalHeaders = headerBlockOf(text.slice(text.indexOf('\n', cut) + 1));
+    text = text.slice(0, cut);
+  }
+  return {
+    headers: mail.headers,
+    from: header(mail.headers, 'from').toLowerCase(),
+    subject: header(mail.headers, 'subject'),
+    contentType: mail.contentType,
+    reportType: (mail.params['report-type'] ?? '').toLowerCase(),
+    text,
+    deliveryStatus,
+    originalHeaders,
+    feedbackReport,
+    parts: mail.parts,
+  };
+}
+
+function isAttachment(part: MimePart): boolean {
+  return /^attachment/i.test(header(part.headers, 'content-disposition'));
+}
+
+/** Offset of the first line that starts the inline original, or -1. */
+function findOriginalMarker(text: string): number {
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    const line = text.slice(pos, end).trim();
+    // cheap prefilter on the first letter of the markers
+    if (/^[-OoCcBbTtIi]/.test(line) && ORIGINAL_MESSAGE_MARKERS.some((re) => re.test(line))) return pos;
+    pos = end + 1;
+  }
+  return -1;
+}
+
+/** Leading header block of a message text (blank lines before it skipped); '' when it is not headers. */
+function headerBlockOf(text: string): string {
+  const start = text.replace(/^\s*\n/, '');
+  const end = start.indexOf('\n\n');
+  const block = end === -1 ? start : start.slice(0, end);
+  return /^[!-9;-~]+[ \t]*:/.test(block) ? block : '';
+}
+

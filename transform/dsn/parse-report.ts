@@ -1,0 +1,121 @@
+// The engine every lhost module runs: delivery-status groups first, free text second, then X-Failed-Recipients,
+// then the single To: of the returned original.
+import type { DsnFields, DsnRecipient } from '../dsn-fields.ts';
+import { header, parseHeaderBlock } from '../mime.ts';
+import { actionFrom, bestStatus, commandIn, remoteMtaIn, replyCodeIn, reportingMtaIn } from './codes.ts';
+import { parseDate } from './dates.ts';
+import type { BounceMessage } from './message.ts';
+import { GENERIC_RECIPIENT_LINES } from './recipient-lines.ts';
+import { parseDeliveryStatus } from './rfc3464.ts';
+import { ADDR, recipientFromReport, scanText, type TextRules } from './text-report.ts';
+import { transcriptCommands } from './transcript.ts';
+
+export interface ReportRules {
+  /** extra recipient-line patterns tried before the generic ones */
+  recipientLines?: readonly RegExp[];
+  start?: readonly RegExp[];
+  /** skip the delivery-status part even when present (it is known to be empty or wrong for this family) */
+  ignoreDeliveryStatus?: boolean;
+}
+
+const FAILED_RECIPIENTS = new RegExp(ADDR, 'g');
+
+export function parseReport(msg: BounceMessage, mtaKind: string, rules: ReportRules = {}): DsnFields | null {
+  const textRules: TextRules = {
+    recipientLines: rules.recipientLines ? [...rules.recipientLines, ...GENERIC_RECIPIENT_LINES] : GENERIC_RECIPIENT_LINES,
+    start: rules.start,
+  };
+  const dsText = rules.ignoreDeliveryStatus ? '' : msg.deliveryStatus || inlineDeliveryStatus(msg.text);
+  const ds = dsText ? parseDeliveryStatus(dsText) : null;
+  let recipients: DsnRecipient[] = ds?.recipients ?? [];
+  if (recipients.length === 0) {
+    recipients = scanText(msg.text, textRules, msg.subject);
+  } else if (recipients.some((r) => !r.diagnostic || !r.status || !r.command)) {
+    enrich(recipients, scanText(msg.text, textRules, msg.subject));
+  }
+  if (recipients.length === 0) recipients = fromFailedRecipientsHeader(msg, rules.start);
+  if (recipients.length === 0) recipients = fromOriginalTo(msg, rules.start);
+  if (recipients.length === 0) return null;
+  if (recipients.some((r) => !r.command)) commandsFromTranscript(recipients, msg.text);
+  for (const r of recipients) {
+    if (!r.action) r.action = actionFrom(r.status, r.replyCode, false);
+    if (!r.remoteMta) r.remoteMta = remoteMtaIn(r.diagnostic);
+  }
+  return {
+    mtaKind,
+    reportingMta: ds?.reportingMta || reportingMtaIn(msg.text, msg.from),
+    arrivalDate: ds?.arrivalDate,
+    messageDate: parseDate(header(msg.headers, 'date')),
+    recipients,
+    original: { headers: msg.originalHeaders },
+    extra: ds?.extra ?? {},
+  };
+}
+
+/** Fills what the delivery-status groups left empty from the free text about the same address. */
+function enrich(recipients: DsnRecipient[], fromText: DsnRecipient[]): void {
+  if (fromText.length === 0) return;
+  const byAddr = new Map(fromText.map((r) => [r.recipient.toLowerCase(), r]));
+  for (const r of recipients) {
+    const t = byAddr.get(r.recipient.toLowerCase()) ?? (recipients.length === 1 && fromText.length === 1 ? fromText[0] : undefined);
+    if (!t) continue;
+    if (!r.diagnostic) {
+      r.diagnostic = t.diagnostic;
+      r.replyCode = r.replyCode || t.replyCode;
+      r.command = r.command || t.command;
+    }
+    r.status = bestStatus(r.status, r.diagnostic) || t.status;
+    if (!r.replyCode) r.replyCode = replyCodeIn(r.diagnostic, r.status);
+    if (!r.remoteMta) r.remoteMta = t.remoteMta;
+    if (!r.command) r.command = commandIn(r.diagnostic) || t.command;
+  }
+}
+
+/** The command a ">>> X" / "<<< 5xx" session transcript in the text shows, for recipients that have none yet. */
+function commandsFromTranscript(recipients: DsnRecipient[], text: string): void {
+  const t = transcriptCommands(text, new Set(recipients.map((r) => r.recipient.toLowerCase())));
+  let lower: string | undefined;
+  for (const r of recipients) {
+    if (r.command) continue;
+    r.command = t.byRecipient.get(r.recipient.toLowerCase()) || commandIn(paragraphAbout(text, (lower ??= text.toLowerCase()), r.recipient)) || t.general;
+  }
+}
+
+/**
+ * The text paragraph that starts with the address ("<a@example.com>: host mx said: 550 ... (in reply to MAIL FROM
+ * command)"), read whole: the line scanner may have cut it at another address quoted inside the reply.
+ */
+function paragraphAbout(text: string, lower: string, addr: string): string {
+  let at = lower.indexOf(`<${addr.toLowerCase()}>`);
+  if (at < 0) at = lower.indexOf(addr.toLowerCase());
+  if (at < 0) return '';
+  const start = text.lastIndexOf('\n', at) + 1;
+  const end = text.indexOf('\n\n', at);
+  return text.slice(start, end < 0 ? Math.min(text.length, at + 2000) : Math.min(end, at + 2000));
+}
+
+/** A delivery-status block printed inside the text part (no MIME part of its own), from its first field on. */
+const INLINE_DS = /^(?:Reporting-MTA|Final-Recipient)\s*:/im;
+
+function inlineDeliveryStatus(text: string): string {
+  const m = INLINE_DS.exec(text);
+  return m && /^Final-Recipient\s*:/im.test(text) ? text.slice(m.index) : '';
+}
+
+function fromFailedRecipientsHeader(msg: BounceMessage, start?: readonly RegExp[]): DsnRecipient[] {
+  const value = header(msg.headers, 'x-failed-recipients');
+  if (!value) return [];
+  const addrs = [...new Set([...value.matchAll(FAILED_RECIPIENTS)].map((m) => m[0].toLowerCase()))];
+  if (addrs.length === 0) return [];
+  // the text did not name them line by line: its error paragraph is the best diagnostic there is
+  return addrs.map((recipient) => recipientFromReport(recipient, msg.text, msg.subject, start));
+}
+
+/** Last resort: the returned original was sent to exactly one address (V5 Sendmail, IMail, X5 and similar). */
+function fromOriginalTo(msg: BounceMessage, start?: readonly RegExp[]): DsnRecipient[] {
+  if (!msg.originalHeaders) return [];
+  const to = parseHeaderBlock(msg.originalHeaders).get('to')?.join(',') ?? '';
+  const addrs = [...new Set([...to.matchAll(FAILED_RECIPIENTS)].map((m) => m[0].toLowerCase()))];
+  if (addrs.length !== 1) return [];
+  return [recipientFromReport(addrs[0], msg.text, msg.subject, start)];
+}

@@ -1,0 +1,140 @@
+// The generic path: a message/delivery-status body (RFC 3464) → per-message fields and one DsnRecipient per group.
+import type { DsnRecipient } from '../dsn-fields.ts';
+import { bestStatus, commandIn, replyCodeIn, stripDiagnosticType, unfold } from './codes.ts';
+import { parseDate } from './dates.ts';
+import { POWERMTA_CATEGORIES } from './lhost/powermta-categories.ts';
+
+export interface DeliveryStatus {
+  reportingMta: string;
+  arrivalDate?: Date;
+  /** other per-message fields by lower-case name (x-postfix-sender, received-from-mta ...) */
+  extra: Record<string, string>;
+  recipients: DsnRecipient[];
+}
+
+const PER_RECIPIENT = new Set([
+  'original-recipient', 'final-recipient', 'action', 'status', 'remote-mta', 'diagnostic-code',
+  'last-attempt-date', 'final-log-id', 'will-retry-until', 'x-actual-recipient', 'x-supplementary-info',
+  'x-powermta-bouncecategory',
+]);
+
+interface Group {
+  fields: Map<string, string>;
+}
+
+/** Parses the fields; tolerant of missing blank lines between groups, folded lines and junk lines. */
+export function parseDeliveryStatus(text: string): DeliveryStatus {
+  const message = new Map<string, string>();
+  const groups: Group[] = [];
+  let current: Group | null = null;
+  for (const [name, value] of fieldsOf(text)) {
+    if (name === '') {
+      current = null; // a blank line ends a recipient group
+      continue;
+    }
+    if (!PER_RECIPIENT.has(name)) {
+      if (!message.has(name)) message.set(name, value);
+      continue;
+    }
+    // Fields come in any order inside a group (Facebook and SES put Action or Status first); groups are split by
+    // blank lines, or, when a report has none, by a recipient field that repeats.
+    const f = current?.fields;
+    const next = !f || ((name === 'final-recipient' || name === 'original-recipient') && f.has(name));
+    if (next || !current) {
+      current = { fields: new Map() };
+      groups.push(current);
+    }
+    if (!current.fields.has(name)) current.fields.set(name, value);
+  }
+  const recipients: DsnRecipient[] = [];
+  const seen = new Map<string, DsnRecipient>();
+  for (const g of groups) {
+    const r = toRecipient(g.fields);
+    if (!r) continue;
+    const key = r.recipient.toLowerCase();
+    const first = seen.get(key);
+    if (first) {
+      // the same recipient twice (a split group): fill what the first one lacked
+      for (const k of ['action', 'status', 'diagnostic', 'remoteMta', 'command'] as const) if (!first[k]) first[k] = r[k];
+      if (!first.replyCode) first.replyCode = r.replyCode;
+      first.lastAttemptDate ??= r.lastAttemptDate;
+      continue;
+    }
+    seen.set(key, r);
+    recipients.push(r);
+  }
+  const extra: Record<string, string> = {};
+  for (const [k, v] of message) if (k !== 'reporting-mta' && k !== 'arrival-date') extra[k] = v;
+  return {
+    reportingMta: hostOf(message.get('reporting-mta') ?? ''),
+    arrivalDate: parseDate(message.get('arrival-date')),
+    extra,
+    recipients,
+  };
+}
+
+function* fieldsOf(text: string): Generator<[string, string]> {
+  let name = '';
+  let value = '';
+  for (const line of text.split('\n')) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && name) {
+      value += ' ' + line.trim();
+      continue;
+    }
+    if (name) yield [name, value.trim()];
+    name = '';
+    if (line.trim() === '') {
+      yield ['', ''];
+      continue;
+    }
+    const m = /^([A-Za-z][\w-]*)\s*:(.*)$/.exec(line);
+    if (m) {
+      name = m[1].toLowerCase();
+      value = m[2];
+    }
+  }
+  if (name) yield [name, value.trim()];
+}
+
+function toRecipient(f: Map<string, string>): DsnRecipient | null {
+  // Final-Recipient first; a source route or a host without a dot loses to a usable Original-Recipient
+  const candidates = ['final-recipient', 'x-actual-recipient', 'original-recipient'].map((k) => addressOf(f.get(k) ?? '')).filter(Boolean);
+  const recipient = candidates.find((a) => /@(?:[^.@\s]+\.)+[^.@\s]+$|@\[/.test(a)) ?? candidates[0];
+  if (!recipient) return null;
+  const diagnostic = unfold(stripDiagnosticType(f.get('diagnostic-code') ?? ''));
+  const status = bestStatus(f.get('status') ?? '', diagnostic);
+  // X-Unix: the error came from a local delivery program (pipe, procmail), not a receiver; a weak hint, used
+  // when no text or code decides (as Sisimai's fallback)
+  const unix = /^\s*x-unix\s*;/i.test(f.get('diagnostic-code') ?? '') ? 'mailererror' : undefined;
+  const reasonHint = POWERMTA_CATEGORIES[(f.get('x-powermta-bouncecategory') ?? '').trim().toLowerCase()] ?? unix;
+  return {
+    recipient,
+    action: (f.get('action') ?? '').trim().toLowerCase().replace(/\s*\(.*$/, ''),
+    status,
+    replyCode: replyCodeIn(diagnostic, status),
+    diagnostic,
+    remoteMta: hostOf(f.get('remote-mta') ?? ''),
+    command: commandIn(diagnostic),
+    lastAttemptDate: parseDate(f.get('last-attempt-date')),
+    ...(reasonHint ? { reasonHint, reasonHintWeak: true } : {}),
+  };
+}
+
+/** "rfc822; <User@Example.com>" → "User@Example.com"; '' when no address. */
+export function addressOf(value: string): string {
+  // "rfc822;" type prefix and an RFC 821 source route ("@relay.example:user@host") go
+  const v = value.replace(/^\s*[\w.-]+\s*;\s*/, '').trim().replace(/^<?(?:@[^:,\s]+,?)+:/, '');
+  // a quoted local part ("john..doe"@example.net) keeps its quotes: without them it is not an address
+  const quoted = /("[^"\n]+"@[^\s<>"';,()]+)/.exec(v);
+  if (quoted) return quoted[1].replace(/[>.]+$/, '');
+  const m = /<?([^\s<>"';,()]+@[^\s<>"';,()]+?)>?(?:[\s;,)]|$)/.exec(v) ?? /([^\s<>"';,()]+@[^\s<>"';,()]+)/.exec(v);
+  if (!m) return '';
+  return m[1].replace(/^['"<]+|['">.]+$/g, '');
+}
+
+/** "dns; mx.example.net [203.0.113.5]" → "mx.example.net" */
+function hostOf(value: string): string {
+  const v = value.replace(/^\s*[\w-]+\s*;\s*/, '').trim();
+  const m = /^\[?([^\s\]\[;()]+)/.exec(v);
+  return m ? m[1].toLowerCase().replace(/\.$/, '') : '';
+}

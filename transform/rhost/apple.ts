@@ -1,0 +1,12 @@
+// Apple iCloud (receiver-codes.md §2.5): bracketed tags; Proofpoint and Spamhaus rows live in blocklists.ts.
+import { IP_BARE, re, type RuleTable } from './rule.ts';
+
+export const apple: RuleTable = {
+  name: 'apple',
+  rules: [
+    { match: /\[HME1\]|DMARC policy|failed both SPF and DKIM/i, reason: 'authfailure' },
+    { match: /\[CS0\d\]|\[HM0\d\]/i, reason: 'policyviolation' },
+    { match: /deferred due to excessive volume/i, reason: 'ratelimited' },
+  ],
+  listedIp: [re(String.raw`mail from IP ${IP_BARE}`)],
+};

@@ -1,0 +1,85 @@
+// Microsoft: Outlook.com consumer (hotmail/outlook/live/msn) and Exchange Online Protection.
+// Rows follow shared/docs/receiver-codes.md §1; most specific first. ms_code: see docs/classification.md.
+import { IP_BARE, IP_BRACKETED, re, type Rule, type RuleTable } from './rule.ts';
+
+const LEGACY = /\b((?:SC|DY|OU|RP)-00\d)\b/i;
+const S_CODE = /\bA?(S31[45]0)\b/;
+const AS_CODE = /\b(AS)\(?(\d{3,})\)?/;
+
+const rules: Rule[] = [
+  // Legacy Outlook.com codes (postmaster.live.com table); old texts print a bare IP.
+  { match: /\bSC-00[1-4]\b/i, reason: 'blocked', msCode: LEGACY },
+  { match: /\bDY-00[12]\b/i, reason: 'blocked', msCode: LEGACY },
+  { match: /\bOU-001\b/i, reason: 'blocked', msCode: LEGACY },
+  { match: /\bOU-002\b/i, reason: 'badreputation', msCode: LEGACY },
+  { match: /\bRP-00[12]\b/i, reason: 'ratelimited', msCode: LEGACY },
+  { match: /\bRP-003\b/i, reason: 'toomanyconn', msCode: LEGACY },
+
+  // Outlook.com block list: S3150 / S3140 (printed AS3150 / AS3140 in 2017-18).
+  { match: /\bA?S31[45]0\b/, reason: 'blocked', msCode: S_CODE },
+  { match: /part of their network is on our block ?list/i, reason: 'blocked' },
+
+  // 4.7.650-652: "The mail server [IP] has been temporarily rate limited due to IP reputation" / connections.
+  { status: /^4\.7\.65[01]$/, reason: 'badreputation', msCode: 'status' },
+  { status: /^4\.7\.652$/, reason: 'toomanyconn', msCode: 'status' },
+  { match: /rate limited due to IP reputation/i, reason: 'badreputation', msCode: /\b(4\.7\.65\d)\b/ },
+  { match: /exceeded the maximum number of connections/i, reason: 'toomanyconn', msCode: /\b(4\.7\.65\d)\b/ },
+  // 4.7.500-699 (ASxxx): IP throttling after a change in volume ("Server busy. Please try again later from [IP]").
+  { status: /^4\.7\.[56]\d\d$/, reason: 'ratelimited', msCode: 'status' },
+  { match: /server busy\. please try again later from/i, reason: 'ratelimited', msCode: /\b(4\.7\.[56]\d\d)\b/ },
+  // 4.7.850-899: suspicious activity on the IP, restricted while evaluated.
+  { status: /^4\.7\.8[5-9]\d$/, reason: 'badreputation', msCode: 'status' },
+
+  // Exchange Online Protection block lists.
+  { status: /^5\.7\.6(?:0[6-9]|[1-4]\d)$/, reason: 'blocked', msCode: 'status' },
+  { match: /banned sending IP/i, reason: 'blocked', msCode: /\b(5\.7\.6\d\d)\b/ },
+  { status: /^5\.7\.51[13]$/, reason: 'blocked', msCode: 'status' },
+  { match: /banned sender\s*\[/i, reason: 'blocked', msCode: /\b(5\.7\.511)\b/ },
+  { match: /using Customer Block list/i, reason: 'blocked', msCode: /\b(5\.7\.513)\b/ },
+  { status: /^5\.7\.507$/, reason: 'blocked', msCode: 'status' },
+  { status: /^5\.7\.508$/, reason: 'ratelimited', msCode: 'status' },
+  { match: /has exceeded permitted limits within/i, reason: 'ratelimited', msCode: /\b(5\.7\.508)\b/ },
+  { match: /blocked using Blocklist 1|mail from IP banned/i, reason: 'blocked', msCode: 'Blocklist1' },
+  { match: /MailFrom domain is listed in Spamhaus|\bS8002\b/i, reason: 'rejected', category: 'policy', msCode: 'S8002' },
+  { match: /blocked using Spamhaus/i, reason: 'blocked', msCode: AS_CODE },
+
+  // Authentication.
+  { status: /^5\.7\.(?:509|515)$/, reason: 'authfailure', msCode: 'status' },
+  { status: /^4\.7\.26$/, reason: 'authfailure', msCode: 'status' },
+  { match: /does not meet the required authentication level/i, reason: 'authfailure', msCode: /\b(5\.7\.515)\b/ },
+  { match: /does not pass DMARC verification/i, reason: 'authfailure', msCode: /\b(5\.7\.509)\b/ },
+
+  // Policy: IPv6 rules, sending accounts and tenants (Microsoft 365 as sender), relaying.
+  { status: /^5\.7\.25$/, reason: 'requireptr', msCode: 'status' },
+  { status: /^5\.7\.510$/, reason: 'notaccept', category: 'policy', msCode: 'status' },
+  { status: /^5\.7\.50[1-3]$/, reason: 'policyviolation', msCode: 'status' },
+  { status: /^5\.1\.8$/, match: /bad outbound sender/i, reason: 'rejected', msCode: 'status' },
+  { status: /^5\.7\.70[5-9]$/, match: /traffic not accepted from this IP/i, reason: 'badreputation', msCode: 'status' },
+  { status: /^5\.7\.70\d$/, reason: 'policyviolation', msCode: 'status' },
+  { status: /^5\.7\.750$/, reason: 'policyviolation', msCode: 'status' },
+  { status: /^5\.7\.(?:12\d?|13[3-6])$/, reason: 'rejected', msCode: 'status' },
+
+  // Recipient problems and per-recipient limits.
+  { match: /\bS2017062302\b/, reason: 'userunknown', msCode: 'S2017062302' },
+  { status: /^5\.4\.1$/, match: /Recipient address rejected: Access denied/i, reason: 'userunknown', msCode: 'status' },
+  { status: /^5\.1\.10$/, reason: 'userunknown', msCode: 'status' },
+  { match: /RESOLVER\.ADR\.RecipientNotFound/i, reason: 'userunknown', msCode: /\b(5\.1\.10)\b/ },
+  { status: /^5\.2\.12[12]$/, reason: 'ratelimited', msCode: 'status' },
+];
+
+export const microsoft: RuleTable = {
+  name: 'microsoft',
+  rules,
+  listedIp: [
+    re(String.raw`messages from ${IP_BRACKETED}`),
+    re(String.raw`messages from ${IP_BARE}`),
+    re(String.raw`the mail server ${IP_BRACKETED}`),
+    re(String.raw`later from ${IP_BRACKETED}`),
+    re(String.raw`banned sending IP ${IP_BRACKETED}`),
+    re(String.raw`banned sender\s*${IP_BRACKETED}`),
+    re(String.raw`client host ${IP_BRACKETED}`),
+    re(String.raw`access denied, ${IP_BRACKETED} has exceeded`),
+    re(String.raw`IPv6 address ${IP_BRACKETED}`),
+    re(String.raw`over IPv6 ${IP_BRACKETED}`),
+  ],
+};

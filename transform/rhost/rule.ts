@@ -1,0 +1,100 @@
+// The shape of a receiver rule row, and the one matcher that walks a table of them.
+import ipaddr from 'ipaddr.js';
+import type { Category, Reason } from '../vocabulary.ts';
+
+/** What the rules look at, derived once per recipient. */
+export interface Subject {
+  /** the receiver's text, unfolded. */
+  text: string;
+  /** enhanced status: the DSN Status, or the code inside the text when the Status is empty or x.0.0. */
+  status: string;
+  /** SMTP reply code as text ('550'), '' when none. */
+  reply: string;
+  /** SMTP command in upper case ('RCPT', 'CONN'...), '' when unknown. */
+  command: string;
+  action: string;
+  /** lower-case domain of the failed recipient. */
+  domain: string;
+}
+
+/** One row: every condition given must hold. */
+export interface Rule {
+  /** on the receiver's text (write with the i flag). */
+  match?: RegExp;
+  /** on the effective enhanced status (anchored). */
+  status?: RegExp;
+  /** on the SMTP reply code as text. */
+  reply?: RegExp;
+  /** on the SMTP command. */
+  command?: RegExp;
+  /** on the recipient's domain. */
+  domain?: RegExp;
+  reason: Reason;
+  /** overrides CATEGORY_OF_REASON. */
+  category?: Category;
+  /** Microsoft code: a fixed value, 'status' (the effective enhanced status), or a RegExp whose capture groups joined make the code. */
+  msCode?: string | RegExp;
+  /** where this row's IP sits (capture group 1); replaces the table's patterns. */
+  listedIp?: RegExp;
+}
+
+export interface RuleTable {
+  name: string;
+  rules: readonly Rule[];
+  /** where the receiver prints the IP it refuses (capture group 1), tried in order. */
+  listedIp: readonly RegExp[];
+}
+
+/** Bracketed IP, "[198.51.100.7]" or "[2001:db8::7]". */
+export const IP_BRACKETED = String.raw`\[\s*([0-9A-Fa-f:.]{3,45})\s*\]`;
+/** A bare IPv4 or IPv6 literal. */
+export const IP_BARE = String.raw`((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?)`;
+
+export function re(source: string): RegExp {
+  return new RegExp(source, 'i');
+}
+
+export function ruleMatches(rule: Rule, s: Subject): boolean {
+  if (rule.status && !rule.status.test(s.status)) return false;
+  if (rule.reply && !rule.reply.test(s.reply)) return false;
+  if (rule.command && !rule.command.test(s.command)) return false;
+  if (rule.domain && !rule.domain.test(s.domain)) return false;
+  if (rule.match && !rule.match.test(s.text)) return false;
+  return true;
+}
+
+export function findRule(table: RuleTable, s: Subject): Rule | undefined {
+  for (const rule of table.rules) if (ruleMatches(rule, s)) return rule;
+  return undefined;
+}
+
+export function msCodeOf(rule: Rule, s: Subject): string {
+  const spec = rule.msCode;
+  if (spec === undefined) return '';
+  if (typeof spec === 'string') return spec === 'status' ? s.status : spec;
+  const m = spec.exec(s.text);
+  return m ? m.slice(1).filter((g) => g !== undefined).join('').toUpperCase() : '';
+}
+
+/** The first valid IP any pattern captures, normalised; null when none. */
+export function listedIpOf(patterns: readonly RegExp[], text: string): string | null {
+  for (const p of patterns) {
+    const m = p.exec(text);
+    const ip = m ? normaliseIp(m[1] ?? '') : '';
+    if (ip) return ip;
+  }
+  return null;
+}
+
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6_CHARS = /^[0-9A-Fa-f:.]{2,45}$/;
+
+/** Dotted IPv4 or RFC 5952 IPv6 (IPv4-mapped IPv6 becomes IPv4); '' when not an IP. */
+export function normaliseIp(candidate: string): string {
+  const text = candidate.trim().replace(/^IPv6:/i, '');
+  if (IPV4.test(text)) return text;
+  // cheap checks first: ipaddr.js validates by throwing, which is slow on the hot path
+  if (!IPV6_CHARS.test(text) || text.indexOf(':') < 0 || !ipaddr.IPv6.isValid(text)) return '';
+  const v6 = ipaddr.IPv6.parse(text);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();
+}
