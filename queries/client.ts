@@ -1,0 +1,188 @@
+// The one store factory: CLICKHOUSE_URL → a ClickHouse server over HTTP; otherwise embedded chDB in this process.
+// Everything above this file is the same code for both. The embedded store is one process at a time (pid lock file).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import type { Config } from '../cli/config.ts';
+import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
+
+/** An open store. Queries use its database by default (SQL never names it); 64-bit integers come back as JSON numbers. */
+export interface Store {
+  client: ClickHouseClient;
+  database: string;
+  kind: 'embedded' | 'server';
+  close(): Promise<void>;
+}
+
+/** A second process tried to open the embedded store's data dir. */
+export class StoreLockedError extends BouncePipelineError {
+  readonly pid: number;
+  constructor(dataDir: string, pid: number) {
+    super(
+      `the data dir ${dataDir} is in use by process ${pid}; stop it, or set BOUNCE_DATA_DIR to another folder, ` +
+        'or use CLICKHOUSE_URL for a server',
+      { stage: 'store' },
+    );
+    this.pid = pid;
+  }
+}
+
+export const LOCK_FILE = '.bounce-pipeline.lock';
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Both kinds return 64-bit integers (counts, offsets) as JSON numbers, so callers see one shape.
+const JSON_NUMBERS = { output_format_json_quote_64bit_integers: 0 } as const;
+
+// In-process reference counts: several opens of the same dir in one process share the lock (libchdb allows it).
+const held = new Map<string, number>();
+// How each open store was built, for openReadOnlyClient().
+const origins = new WeakMap<Store, Config['store']>();
+
+export async function openStore(store: Config['store']): Promise<Store> {
+  if (!IDENTIFIER.test(store.database)) throw new ConfigError(`CLICKHOUSE_DATABASE must be a plain identifier, got ${store.database}`);
+  const opened = store.url ? await openServer(store) : await openEmbedded(store);
+  // The embedded engine keys sessions by path: remember the resolved one.
+  origins.set(opened, store.url ? store : { ...store, dataDir: fs.realpathSync(store.dataDir) });
+  return opened;
+}
+
+/**
+ * A client whose session refuses writes and DDL (readonly=2: SELECT and SET only), for ad-hoc SQL.
+ * Embedded: a second chDB session on the same data dir, so the main store's session stays writable.
+ */
+export async function openReadOnlyClient(store: Store): Promise<ClickHouseClient> {
+  const origin = origins.get(store);
+  if (!origin) throw new Error('openReadOnlyClient: store was not opened by openStore');
+  if (store.kind === 'server') {
+    return createClient({
+      url: origin.url!, username: origin.user, password: origin.password, database: store.database,
+      clickhouse_settings: { ...JSON_NUMBERS, readonly: '2' },
+    });
+  }
+  const client = chdbClient(origin.dataDir);
+  await client.command({ query: `USE ${store.database}` });
+  await client.command({ query: 'SET output_format_json_quote_64bit_integers = 0' });
+  await client.command({ query: 'SET readonly = 2' });
+  return client;
+}
+
+async function openServer(store: Config['store']): Promise<Store> {
+  const auth = { url: store.url!, username: store.user, password: store.password };
+  const bootstrap = createClient(auth);
+  try {
+    const onCluster = store.cluster ? ` ON CLUSTER ${checkIdentifier(store.cluster, 'CLICKHOUSE_CLUSTER')}` : '';
+    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${store.database}${onCluster}` });
+  } catch (err) {
+    if (err instanceof BouncePipelineError) throw err;
+    throw new BouncePipelineError(
+      `cannot use the ClickHouse server at ${store.url}: ${(err as Error).message}; check CLICKHOUSE_URL, CLICKHOUSE_USER and ` +
+        'CLICKHOUSE_PASSWORD, or unset CLICKHOUSE_URL to use the embedded store',
+      { stage: 'store', retriable: true, cause: err },
+    );
+  } finally {
+    await bootstrap.close();
+  }
+  const client = createClient({ ...auth, database: store.database, clickhouse_settings: JSON_NUMBERS });
+  return { client, database: store.database, kind: 'server', close: () => client.close() };
+}
+
+async function openEmbedded(store: Config['store']): Promise<Store> {
+  fs.mkdirSync(store.dataDir, { recursive: true });
+  const dir = fs.realpathSync(store.dataDir);
+  acquireLock(dir);
+  let client: ClickHouseClient | undefined;
+  try {
+    client = chdbClient(dir);
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${store.database}` });
+    // chDB ignores the client's `database` option; USE sticks to this session.
+    await client.command({ query: `USE ${store.database}` });
+    await client.command({ query: 'SET output_format_json_quote_64bit_integers = 0' });
+  } catch (err) {
+    await client?.close();
+    releaseLock(dir);
+    throw err;
+  }
+  let closed = false;
+  const c = client;
+  return {
+    client: c,
+    database: store.database,
+    kind: 'embedded',
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await c.close();
+      } finally {
+        releaseLock(dir);
+      }
+    },
+  };
+}
+
+// chdb/connection is typed against its own copy of @clickhouse/client-common; the runtime contract is the same.
+function chdbClient(dir: string): ClickHouseClient {
+  type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]>['connection'];
+  return createClient({ connection: createChdbConnection({ path: dir }) as unknown as ConnectionOption });
+}
+
+function checkIdentifier(value: string, name: string): string {
+  if (!IDENTIFIER.test(value)) throw new ConfigError(`${name} must be a plain identifier, got ${value}`);
+  return value;
+}
+
+function acquireLock(dir: string): void {
+  const count = held.get(dir) ?? 0;
+  if (count > 0) {
+    held.set(dir, count + 1);
+    return;
+  }
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      held.set(dir, 1);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new StoreLockedError(dir, pid);
+    // Stale: the holder died without cleaning up (or left garbage). Take it over.
+    fs.rmSync(file, { force: true });
+  }
+  throw new StoreLockedError(dir, Number.NaN);
+}
+
+function releaseLock(dir: string): void {
+  const count = held.get(dir) ?? 0;
+  if (count > 1) {
+    held.set(dir, count - 1);
+    return;
+  }
+  held.delete(dir);
+  removeOwnLock(dir);
+}
+
+function removeOwnLock(dir: string): void {
+  const file = path.join(dir, LOCK_FILE);
+  try {
+    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true });
+  } catch {
+    // already gone: nothing to release
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// A process that exits without close() must not leave its lock behind.
+process.on('exit', () => {
+  for (const dir of held.keys()) removeOwnLock(dir);
+});

@@ -1,0 +1,66 @@
+-- accounts-before-listing: For each listing that began in [since, until), the sending accounts with the most events from that IP in the lookback before it (the lead to compromised accounts).
+-- param since: DateTime('UTC') = now-7d -- window start (listings beginning from here)
+-- param until: DateTime('UTC') = now -- window end, exclusive
+-- param lookback_hours: UInt32 = 24 -- how far before the first rejection to look
+-- param top: UInt32 = 5 -- accounts per listing
+-- param category: String = ip_blocklist -- ip_blocklist or ip_reputation
+-- allowed category: ip_blocklist, ip_reputation
+-- param provider: String = '' -- listings by this provider only, or empty for all
+-- columns: provider, sending_ip, listed_at, account, events, recipients, first_event, last_event
+-- Reads raw rows through the by_sending_ip projection (0007): only the listed IPs' events in the hours of each lookback.
+-- events is count(): insertEvents never stores an event id twice. recipients: distinct by 64-bit hash (a collision
+-- among a few thousand recipients is ~1e-12 likely; uniqExact on the strings cost twice the time).
+WITH listings AS
+(
+    SELECT provider, sending_ip, toIPv6(sending_ip) AS ip, first_seen
+    FROM v_listing_episodes
+    WHERE category = {category:String}
+      AND ({provider:String} = '' OR provider = {provider:String})
+      AND first_seen >= {since:DateTime('UTC')}
+      AND first_seen < {until:DateTime('UTC')}
+)
+SELECT
+    l.provider AS provider,
+    l.sending_ip AS sending_ip,
+    l.first_seen AS listed_at,
+    e.account AS account,
+    count() AS events,
+    uniqExact(cityHash64(e.recipient)) AS recipients,
+    min(e.bounced_at) AS first_event,
+    max(e.bounced_at) AS last_event
+FROM
+(
+    SELECT account, recipient, bounced_at, sending_ip
+    FROM bounce_events
+    WHERE bounced_at >= {since:DateTime('UTC')} - toIntervalHour({lookback_hours:UInt32})
+      AND bounced_at < {until:DateTime('UTC')}
+      -- Prefilter, a hash-set test per row before the join: each candidate start × the hours of its lookback.
+      -- Candidates come straight from listing_hourly (no episode view): any hour after a silence of more than an
+      -- hour, a superset of the episode starts for every episode gap (>= 1 h); the join below keeps the real ones.
+      AND (sending_ip, toStartOfHour(bounced_at)) IN (
+          SELECT sending_ip, arrayJoin(arrayMap(h -> toStartOfHour(h_first) - toIntervalHour(h), range(toUInt32({lookback_hours:UInt32}) + 1)))
+          FROM
+          (
+              SELECT sending_ip, h_first,
+                     dateDiff('second', lagInFrame(h_last, 1, toDateTime(0, 'UTC')) OVER
+                         (PARTITION BY provider, sending_ip ORDER BY hour ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), h_first) > 3600 AS maybe_new
+              FROM
+              (
+                  SELECT provider, sending_ip, hour, min(first_seen) AS h_first, max(last_seen) AS h_last
+                  FROM listing_hourly
+                  WHERE category = {category:String}
+                    AND ({provider:String} = '' OR provider = {provider:String})
+                    AND hour >= toStartOfHour({since:DateTime('UTC')}) - toIntervalHour(2)
+                    AND hour < {until:DateTime('UTC')}
+                  GROUP BY provider, sending_ip, hour
+              )
+          )
+          WHERE maybe_new AND h_first >= {since:DateTime('UTC')} AND h_first < {until:DateTime('UTC')})
+      AND account != ''
+) AS e
+INNER JOIN listings AS l ON e.sending_ip = l.ip
+WHERE e.bounced_at >= l.first_seen - toIntervalHour({lookback_hours:UInt32})
+  AND e.bounced_at <= l.first_seen
+GROUP BY provider, sending_ip, listed_at, account
+ORDER BY listed_at, provider, sending_ip, events DESC, account
+LIMIT {top:UInt32} BY provider, sending_ip, listed_at

@@ -1,0 +1,110 @@
+// insertEvents against the real embedded engine: stored shapes, error kinds; and the one-process-per-data-dir lock.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, ClickHouseLogLevel } from '@clickhouse/client';
+import { freshStore, type TestStore } from '../helpers/store.ts';
+import { makeEvent } from '../helpers/events.ts';
+import { insertEvents, isRetriableStoreError } from '../../queries/events.ts';
+import { LOCK_FILE, openStore, type Store } from '../../queries/client.ts';
+import { testConfig } from '../../cli/config.ts';
+import { BouncePipelineError, StoreWriteError } from '../../transform/errors.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const child = path.join(repoRoot, 'test/helpers/open-store-child.ts');
+
+let store: TestStore;
+test.before(async () => { store = await freshStore(); });
+test.after.always(async () => { await store?.close(); });
+
+const rows = async <T>(query: string) => (await store.client.query({ query, format: 'JSONEachRow' })).json<T>();
+
+const openInChild = (dir: string) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, dir], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as { opened: boolean; name?: string; message?: string };
+  } catch {
+    throw new Error(`child printed no result: stdout=${r.stdout} stderr=${r.stderr}`);
+  }
+};
+
+test.serial('events are stored with IPv4 mapped into IPv6, unknown IP as ::, times parsed as UTC', async (t) => {
+  const a = makeEvent({ event_id: 'ev-a', received_at: '2026-03-02T10:00:01.234Z', bounced_at: '2026-03-02 09:59:00' });
+  const b = makeEvent({ event_id: 'ev-b', sending_ip: '', sending_prefix: '', listed_ip: null });
+  const c = makeEvent({ event_id: 'ev-c', sending_ip: '2001:db8::25', sending_prefix: '2001:db8::/64', listed_ip: '' });
+  await insertEvents(store, [a, b, c], 'shape:1');
+  const got = await rows<Record<string, unknown>>(
+    "SELECT event_id, toString(sending_ip) AS ip, toString(listed_ip) AS listed, toString(received_at) AS received, toString(bounced_at) AS bounced FROM bounce_events WHERE event_id LIKE 'ev-%' ORDER BY event_id",
+  );
+  t.deepEqual(got, [
+    { event_id: 'ev-a', ip: '::ffff:198.51.100.7', listed: '::ffff:198.51.100.7', received: '2026-03-02 10:00:01.234', bounced: '2026-03-02 09:59:00' },
+    { event_id: 'ev-b', ip: '::', listed: null, received: '2026-03-02 10:00:00.000', bounced: '2026-03-02 10:00:00' },
+    { event_id: 'ev-c', ip: '2001:db8::25', listed: null, received: '2026-03-02 10:00:00.000', bounced: '2026-03-02 10:00:00' },
+  ]);
+  const hourly = await rows<{ n: number }>("SELECT toUInt32(uniqMerge(events)) AS n FROM bounce_hourly");
+  t.is(hourly[0].n, 3);
+});
+
+test.serial('an empty batch is a no-op; a batch needs a token', async (t) => {
+  await t.notThrowsAsync(insertEvents(store, [], 'whatever'));
+  await t.throwsAsync(insertEvents(store, [makeEvent()], ''), { instanceOf: StoreWriteError, message: /dedup token/ });
+});
+
+test.serial('bad data is a non-retriable StoreWriteError that names the problem; nothing of the batch lands', async (t) => {
+  const before = (await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n;
+  const err = await t.throwsAsync(insertEvents(store, [makeEvent(), makeEvent({ sending_ip: 'not-an-ip' })], 'bad:1'), { instanceOf: StoreWriteError });
+  t.false(err!.retriable);
+  t.is(err!.stage, 'store');
+  t.regex(err!.message, /CANNOT_PARSE_IPV6|sending_ip/);
+  const err2 = await t.throwsAsync(insertEvents(store, [makeEvent({ bounced_at: 'last tuesday' })], 'bad:2'), { instanceOf: StoreWriteError });
+  t.false(err2!.retriable);
+  t.is((await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n, before);
+  // the failed inserts left no token behind: a good batch still lands
+  await insertEvents(store, [makeEvent({ event_id: 'ev-after-bad' })], 'good:after-bad');
+  t.is((await rows<{ n: number }>("SELECT toUInt32(count()) AS n FROM bounce_events WHERE event_id = 'ev-after-bad'"))[0].n, 1);
+});
+
+test.serial('an unreachable server is a retriable StoreWriteError', async (t) => {
+  const client = createClient({ url: 'http://127.0.0.1:9', request_timeout: 2000, log: { level: ClickHouseLogLevel.OFF } });
+  const down: Store = { client, database: 'bounces', kind: 'server', close: () => client.close() };
+  try {
+    const err = await t.throwsAsync(insertEvents(down, [makeEvent()], 'down:1'), { instanceOf: StoreWriteError });
+    t.true(err!.retriable);
+  } finally {
+    await down.close();
+  }
+  const openErr = await t.throwsAsync(openStore(testConfig({ store: { url: 'http://127.0.0.1:9' } }).store), { instanceOf: BouncePipelineError });
+  t.regex(openErr!.message, /cannot use the ClickHouse server at http:\/\/127\.0\.0\.1:9.*CLICKHOUSE_URL/);
+});
+
+test('error kinds: data codes are final, everything else may be retried', (t) => {
+  t.false(isRetriableStoreError({ code: '27' }));
+  t.false(isRetriableStoreError({ code: '53' }));
+  t.true(isRetriableStoreError({ code: '241' }));
+  t.true(isRetriableStoreError({ code: '252' }));
+  t.true(isRetriableStoreError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
+});
+
+test.serial('a second process on the same data dir gets StoreLockedError with our pid and what to do', async (t) => {
+  const lock = fs.readFileSync(path.join(store.dataDir, LOCK_FILE), 'utf8').trim();
+  t.is(lock, String(process.pid));
+  const r = openInChild(store.dataDir);
+  t.false(r.opened);
+  t.is(r.name, 'StoreLockedError');
+  t.is(
+    r.message,
+    `the data dir ${fs.realpathSync(store.dataDir)} is in use by process ${process.pid}; stop it, or set BOUNCE_DATA_DIR to another folder, or use CLICKHOUSE_URL for a server`,
+  );
+});
+
+test.serial('a stale lock (its process is gone) is taken over', async (t) => {
+  const dir = fs.mkdtempSync(path.join(path.dirname(store.dataDir), 'bp-stale-'));
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  fs.writeFileSync(path.join(dir, LOCK_FILE), `${dead.stdout.trim()}\n`);
+  const r = openInChild(dir);
+  t.true(r.opened, JSON.stringify(r));
+  t.false(fs.existsSync(path.join(dir, LOCK_FILE)), 'released on close');
+});
