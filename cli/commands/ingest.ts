@@ -1,11 +1,72 @@
+// `bounce-pipeline ingest --from PATH...`: files, folders, Maildir, mbox straight into the store (no Kafka).
 import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig } from '../config.ts';
+import type { Config, ConfigOverrides } from '../config.ts';
+import { ConfigError } from '../../transform/errors.ts';
+import { openStore } from '../../queries/client.ts';
+import { ensureSchema } from '../../queries/migrate.ts';
+import { accountingLine, timestamped } from '../../ingest/accounting.ts';
+import { ingestFiles } from '../../ingest/file-ingest.ts';
+import type { FileIngestSummary } from '../../ingest/file-ingest.ts';
+import { countSourceFiles } from '../../ingest/sources/files.ts';
 
-// Placeholder until the issue that builds `ingest` lands.
+interface IngestFlags extends ConfigOverrides { from?: string[] }
+
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('(not built yet)')
-    .action(() => {
-      throw new Error('bounce-pipeline ingest is not built yet');
+    .description('read bounces from files, folders, Maildir or mbox straight into the store (no Kafka), with a progress bar')
+    .requiredOption('--from <path...>', 'files, folders, Maildir folders or mbox files')
+    .option('--data-dir <dir>', 'embedded store directory (default: BOUNCE_DATA_DIR or ./data)')
+    .option('--clickhouse-url <url>', 'ClickHouse server instead of the embedded store (default: CLICKHOUSE_URL)')
+    .option('--batch-rows <n>', 'rows per insert (default: BOUNCE_BATCH_ROWS or 5000)')
+    .option('--workers <n>', 'transform worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)')
+    .addHelpText('after', '\nIngesting the same files twice stores nothing twice (deterministic event ids and insert tokens).\n' +
+      'Unparseable messages go to <data-dir>/dlq.ndjson (bytes base64, with the reason).\n' +
+      'Closing line on stdout: `ingest.summary read=... stored=... events=... dead_lettered=... skipped=... unreadable=...`.')
+    .action(async (flags: IngestFlags) => {
+      const config = loadConfig(process.env, flags);
+      const summary = await runIngest(config, flags.from ?? []);
+      process.stdout.write(`${summaryLine(summary)}\n`);
+      if (summary.unreadable > 0) process.exitCode = 1;
     });
+}
+
+export function summaryLine(s: FileIngestSummary): string {
+  return accountingLine('ingest.summary', s, { unreadable: s.unreadable, files: s.files });
+}
+
+/** Opens the store, ingests, closes. Progress: a bar when stderr is a terminal, plain periodic lines otherwise. */
+export async function runIngest(config: Readonly<Config>, paths: string[]): Promise<FileIngestSummary> {
+  if (paths.length === 0) throw new ConfigError('ingest: give at least one path with --from PATH');
+  const log = (line: string) => process.stderr.write(`${timestamped(line)}\n`);
+  const store = await openStore(config.store);
+  try {
+    await ensureSchema(store, config);
+    const total = await countSourceFiles(paths);
+    const bar = process.stderr.isTTY
+      ? new SingleBar({ stream: process.stderr, format: 'ingest [{bar}] {value}/{total} files | {events} events', hideCursor: true }, Presets.shades_classic)
+      : null;
+    bar?.start(total, 0, { events: 0 });
+    let lastLine = Date.now();
+    let lastRead = 0;
+    try {
+      return await ingestFiles(config, paths, {
+        store, log,
+        onProgress: (t, files) => {
+          if (bar) { bar.update(files, { events: t.events }); return; }
+          if (Date.now() - lastLine >= config.logEverySeconds * 1000 || t.read - lastRead >= config.logEveryRecords) {
+            log(accountingLine('ingest.progress', t, { files: `${files}/${total}` }));
+            lastLine = Date.now();
+            lastRead = t.read;
+          }
+        },
+      });
+    } finally {
+      bar?.stop();
+    }
+  } finally {
+    await store.close();
+  }
 }

@@ -6,6 +6,9 @@ export interface RawRecord {
   receivedAt: Date;
   partition?: number;
   offset?: number;
+  /** Kafka only: the topic and record key, kept so a dead letter can carry them on. */
+  topic?: string;
+  key?: Buffer | null;
 }
 
 /** A source that could not be read at all (missing path, permission denied ...). */

@@ -1,0 +1,148 @@
+// The consume run loop: Kafka → pipeline → sink → commit, a periodic progress line (throughput, lag), and a
+// graceful stop on SIGINT/SIGTERM (finish the chunk in hand, commit, print the accounting).
+import type { Config } from '../cli/config.ts';
+import { openStore } from '../queries/client.ts';
+import type { Store } from '../queries/client.ts';
+import { insertEvents } from '../queries/events.ts';
+import { ensureSchema } from '../queries/migrate.ts';
+import { accountingLine, timestamped } from './accounting.ts';
+import { Partitioners } from 'kafkajs';
+import { createKafkaDeadLetterWriter } from './dead-letter.ts';
+import { connectOrExplain, consumerLag, createKafka, ensureTopics } from './kafka-client.ts';
+import type { Log } from './kafka-client.ts';
+import { createPipeline } from './pipeline.ts';
+import { createTransformPool } from './pool/pool.ts';
+import type { InsertFn, RetryPolicy, Tally } from './sink.ts';
+import { addTally, createSink, emptyTally } from './sink.ts';
+import { createKafkaSource } from './sources/kafka.ts';
+
+export interface ConsumeOptions {
+  /** an open store to use (tests); otherwise one is opened from config.store and closed at the end */
+  store?: Store;
+  /** wraps the insert (tests inject faults around the real store) */
+  wrapInsert?: (insert: InsertFn) => InsertFn;
+  retry?: RetryPolicy;
+  storePauseMs?: number;
+  /** stop once the group has no lag and nothing arrived for this long */
+  idleExitMs?: number;
+  /** stop on SIGINT / SIGTERM (the CLI); tests call stop() instead */
+  handleSignals?: boolean;
+  log?: Log;
+  out?: (line: string) => void;
+  /** overrides config.transformWorkers (bench) */
+  transformWorkers?: number;
+  /** tests only: a transform worker exits when a record contains this text */
+  crashMarker?: string;
+}
+
+export interface ConsumeRun {
+  /** resolves with the accounting once the run has stopped and committed */
+  done: Promise<Tally>;
+  stop(reason?: string): void;
+  readonly tally: Tally;
+}
+
+export async function startConsume(config: Readonly<Config>, opts: ConsumeOptions = {}): Promise<ConsumeRun> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${timestamped(line)}\n`));
+  const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const kafka = createKafka(config, log);
+  const store = opts.store ?? (await openStore(config.store));
+  await ensureSchema(store, config);
+  const admin = kafka.admin();
+  await connectOrExplain(admin, config);
+  const created = await ensureTopics(admin, [config.kafka.topic, config.kafka.dlqTopic], config.kafka.partitions);
+  if (created.length) log(`kafka.topics_created ${created.join(',')} partitions=${config.kafka.partitions}`);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+
+  const baseInsert: InsertFn = (events, token) => insertEvents(store, events, token);
+  const sink = createSink({
+    insert: opts.wrapInsert ? opts.wrapInsert(baseInsert) : baseInsert,
+    deadLetters: createKafkaDeadLetterWriter(producer, config.kafka.dlqTopic),
+    retry: opts.retry,
+    log,
+  });
+  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart };
+  const workers = opts.transformWorkers ?? config.transformWorkers;
+  const pool = workers > 0 ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker }) : null;
+  const tally = emptyTally();
+  let lastReadAt = Date.now();
+  let sinceLog = 0;
+  const startedAt = Date.now();
+  let lastLogAt = startedAt;
+  let lastLogRead = 0;
+
+  const progress = async (): Promise<number> => {
+    const lag = await consumerLag(admin, config.kafka.group, config.kafka.topic);
+    const now = Date.now();
+    const rate = ((tally.read - lastLogRead) * 1000) / Math.max(1, now - lastLogAt);
+    log(accountingLine('consume.progress', tally, { lag, records_per_s: Math.round(rate) }));
+    lastLogAt = now;
+    lastLogRead = tally.read;
+    sinceLog = 0;
+    return lag;
+  };
+
+  const source = createKafkaSource({
+    kafka, admin, config, sink, log,
+    pipeline: createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform),
+    window: pool?.window,
+    storePauseMs: opts.storePauseMs,
+    onTally: (t) => {
+      addTally(tally, t);
+      lastReadAt = Date.now();
+      sinceLog += t.read;
+      if (sinceLog >= config.logEveryRecords) void progress().catch((err) => log(`consume.lag_failed ${String(err)}`));
+    },
+  });
+
+  let stopRequested: (reason: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => { stopRequested = resolve; });
+  source.consumer.on(source.consumer.events.CRASH, (e) => {
+    log(`consume.crashed restart=${e.payload.restart} error=${String(e.payload.error)}`);
+    if (!e.payload.restart) stopRequested(`consumer crashed: ${String(e.payload.error)}`);
+  });
+  const onSignal = (sig: NodeJS.Signals) => stopRequested(sig);
+  if (opts.handleSignals) { process.once('SIGINT', onSignal); process.once('SIGTERM', onSignal); }
+
+  const timer = setInterval(() => {
+    const print = Date.now() - lastLogAt >= config.logEverySeconds * 1000;
+    if (print || opts.idleExitMs) void progressOrLag(print);
+  }, 1000);
+  const progressOrLag = async (print: boolean) => {
+    try {
+      const lag = print ? await progress() : await consumerLag(admin, config.kafka.group, config.kafka.topic);
+      if (opts.idleExitMs && lag === 0 && Date.now() - lastReadAt >= opts.idleExitMs) stopRequested('idle');
+    } catch (err) {
+      log(`consume.lag_failed ${String(err)}`);
+    }
+  };
+
+  try {
+    await source.start();
+  } catch (err) {
+    await pool?.close(); // its threads would keep the process alive
+    throw err;
+  }
+  log(`consume.started topic=${config.kafka.topic} group=${config.kafka.group} dlq=${config.kafka.dlqTopic} store=${store.kind} transform_workers=${workers}`);
+
+  const done = (async () => {
+    const reason = await stopped;
+    clearInterval(timer);
+    log(`consume.stopping reason=${reason}`);
+    try {
+      await source.stop();
+      await pool?.close();
+      await producer.disconnect();
+      await admin.disconnect();
+    } finally {
+      if (!opts.store) await store.close();
+      if (opts.handleSignals) { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); }
+    }
+    const seconds = (Date.now() - startedAt) / 1000;
+    out(accountingLine('consume.accounting', tally, { seconds: Math.round(seconds), records_per_s: Math.round(tally.read / Math.max(seconds, 0.001)) }));
+    if (reason.startsWith('consumer crashed')) throw new Error(reason);
+    return tally;
+  })();
+  return { done, stop: (reason = 'stop') => stopRequested(reason), tally };
+}

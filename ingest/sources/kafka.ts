@@ -1,0 +1,171 @@
+// Kafka → pipeline → sink, with offsets committed only after the sink stored the events and wrote the dead letters.
+// Per chunk: commit "inflight:first-last" metadata at the first offset, insert with the token of that range,
+// then commit last+1. After a crash, the next owner of the partition rebuilds exactly that chunk, so the
+// store sees the same dedup token and drops the replayed block (raw table and rollups alike).
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Config } from '../../cli/config.ts';
+import { StoreWriteError } from '../../transform/errors.ts';
+import type { Log } from '../kafka-client.ts';
+import type { Pipeline, StepResult } from '../pipeline.ts';
+import { errorText } from '../pipeline.ts';
+import type { Processed, Sink, Tally } from '../sink.ts';
+import { Batcher, kafkaDedupToken } from '../sink.ts';
+import type { RawRecord } from './raw-record.ts';
+
+export interface KafkaSourceOptions {
+  kafka: Kafka;
+  admin: Admin;
+  config: Pick<Config, 'kafka' | 'sink'>;
+  pipeline: Pipeline;
+  sink: Sink;
+  onTally: (tally: Tally) => void;
+  log: Log;
+  /** how long a partition stays paused after the store stayed unavailable through the sink's retries */
+  storePauseMs?: number;
+  /** records started through the pipeline ahead of the one awaited (a transform pool's window; 1 = one at a time) */
+  window?: number;
+}
+
+const INFLIGHT = /^inflight:(\d+)-(\d+)$/;
+
+export function toRawRecord(topic: string, partition: number, m: KafkaMessage): RawRecord {
+  const offset = Number(m.offset);
+  return {
+    bytes: m.value ?? Buffer.alloc(0),
+    source: `${topic}/${partition}/${offset}`,
+    receivedAt: new Date(Number(m.timestamp)),
+    partition,
+    offset,
+    topic,
+    key: m.key,
+  };
+}
+
+export interface KafkaSource {
+  consumer: Consumer;
+  start(): Promise<void>;
+  /** Finishes the chunk in hand, commits it, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
+  const { topic, group } = o.config.kafka;
+  const consumer = o.kafka.consumer({
+    groupId: group,
+    // Let the broker build the batch: up to flushIntervalMs of waiting for at least 256 KiB.
+    maxWaitTimeInMs: Math.min(o.config.sink.flushIntervalMs, 5000),
+    minBytes: 256 * 1024,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+    maxBytes: 32 * 1024 * 1024,
+    // A member killed without leaving blocks its partitions until the session times out; keep that short
+    // (the broker's floor is 6 s) while leaving room for a chunk's transform time between heartbeats.
+    sessionTimeout: Math.max(6_000, 10 * o.config.sink.flushIntervalMs),
+    heartbeatInterval: Math.max(600, o.config.sink.flushIntervalMs),
+  });
+  // Partitions whose committed "inflight" metadata we have read since the last (re)join.
+  let checked = new Map<number, { first: number; last: number } | null>();
+  consumer.on(consumer.events.GROUP_JOIN, () => { checked = new Map(); });
+
+  async function intentFor(partition: number, firstOffset: number): Promise<number | undefined> {
+    if (!checked.has(partition)) {
+      const [t] = await o.admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const p = t?.partitions.find((x) => x.partition === partition);
+      const m = p?.metadata ? INFLIGHT.exec(p.metadata) : null;
+      checked.set(partition, m && Number(p!.offset) === Number(m[1]) ? { first: Number(m[1]), last: Number(m[2]) } : null);
+    }
+    const intent = checked.get(partition);
+    checked.set(partition, null); // only the first chunk after a join replays an interrupted one
+    return intent && intent.first === firstOffset ? intent.last : undefined;
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+    // The payload's commit works while the consumer is stopping (consumer.commitOffsets is a no-op then),
+    // so a graceful shutdown commits the chunk it finished.
+    const commit = (offset: number, metadata: string) =>
+      payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(offset), metadata } as { partition: number; offset: string }] }] });
+    const partition = batch.partition;
+    if (batch.isEmpty()) return;
+    let forcedLast = await intentFor(partition, Number(batch.firstOffset()));
+    if (forcedLast !== undefined) o.log(`kafka.chunk_replayed partition=${partition} range=${batch.firstOffset()}-${forcedLast}`);
+    const batcher = new Batcher(o.config.sink.maxBatchRows, o.config.sink.flushIntervalMs);
+
+    const flush = async (items: Processed[]): Promise<boolean> => {
+      const first = items[0].record.offset!;
+      const last = items[items.length - 1].record.offset!;
+      await commit(first, `inflight:${first}-${last}`);
+      let tally: Tally;
+      try {
+        tally = await o.sink.write(items, kafkaDedupToken(topic, partition, first, last));
+      } catch (err) {
+        if (!(err instanceof StoreWriteError && err.retriable)) throw err;
+        // Nothing past `first` is resolved: the records come again after the pause. Never commit past them.
+        const pauseMs = o.storePauseMs ?? 5000;
+        o.log(`kafka.partition_paused partition=${partition} offset=${first} pause_ms=${pauseMs} error=${JSON.stringify(errorText(err, 300))}`);
+        checked.delete(partition); // the refetch rebuilds this same chunk (same token) in case the insert landed
+        const resume = pause();
+        setTimeout(resume, pauseMs).unref();
+        return false;
+      }
+      resolveOffset(String(last));
+      await commit(last + 1, '');
+      o.onTally(tally);
+      await heartbeat();
+      return true;
+    };
+
+    // One chunk is stored while the next is transformed (the store works off the event loop). Chunks still
+    // commit in order: a chunk's flush starts only after the previous one finished.
+    let inFlight: Promise<{ ok: boolean } | { err: unknown }> = Promise.resolve({ ok: true });
+    const settled = async (): Promise<boolean> => {
+      const r = await inFlight;
+      if ('err' in r) throw r.err;
+      return r.ok;
+    };
+    const submit = async (): Promise<boolean> => {
+      const items = batcher.take();
+      if (!(await settled())) return false;
+      inFlight = flush(items).then((ok) => ({ ok }), (err: unknown) => ({ err }));
+      return true;
+    };
+
+    // Records run through the pipeline up to `window` ahead (in parallel with a transform pool) and are taken
+    // back strictly in offset order, so chunks, tokens and commits are the same as one at a time.
+    const window = Math.max(1, o.window ?? 1);
+    const messages = batch.messages;
+    const ahead: { record: RawRecord; result: Promise<StepResult> }[] = [];
+    let started = 0;
+    let n = 0;
+    for (let i = 0; i < messages.length; i++) {
+      if (!isRunning() || isStale()) break;
+      for (; started < messages.length && started < i + window; started++) {
+        const record = toRawRecord(topic, partition, messages[started]);
+        ahead[started] = { record, result: o.pipeline(record) };
+      }
+      const { record, result } = ahead[i];
+      delete ahead[i];
+      batcher.add({ record, result: await result });
+      const atForced = forcedLast !== undefined && record.offset! >= forcedLast;
+      if (atForced || (forcedLast === undefined && batcher.full())) {
+        forcedLast = undefined;
+        if (!(await submit())) return;
+      }
+      if (++n % 200 === 0) await heartbeat();
+    }
+    // A stale partition (revoked or seeked) is fetched again by its owner; storing it here would be wasted work.
+    if (batcher.size > 0 && !isStale() && !(await submit())) return;
+    await settled();
+  }
+
+  return {
+    consumer,
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+    },
+    async stop() {
+      await consumer.disconnect();
+    },
+  };
+}

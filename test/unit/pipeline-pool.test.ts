@@ -1,0 +1,87 @@
+// The transform worker pool: the same results as toBounceEvents on this thread, in order; a worker that dies
+// mid-chunk loses no record (the others are retried, the one that kills a worker is dead-lettered).
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import { createPipeline } from '../../ingest/pipeline.ts';
+import { createTransformPool, TransformCrashedError } from '../../ingest/pool/pool.ts';
+import { readSources } from '../../ingest/sources/files.ts';
+import type { RawRecord } from '../../ingest/sources/raw-record.ts';
+import { toBounceEvents } from '../../transform/bounce-event.ts';
+import { NOT_A_BOUNCE, REPO_ROOT, renderBounce } from '../helpers/kafka.ts';
+
+const OPTS = { maxMessageBytes: 256 * 1024 };
+const CRASH = 'X-Test-Crash-Worker: yes';
+
+/** samples/ and every fixture folder, plus rendered bounces, a non-bounce, an empty and an oversize record. */
+async function corpus(): Promise<RawRecord[]> {
+  const dirs = ['samples', 'test/fixtures/kafka', 'test/fixtures/rhost', 'test/fixtures/lhost'].map((d) => path.join(REPO_ROOT, d)).filter((d) => fs.existsSync(d));
+  const out: RawRecord[] = [];
+  for await (const item of readSources(dirs)) if (item.kind === 'record') out.push(item);
+  const extra = [
+    ...Array.from({ length: 40 }, (_, i) => renderBounce({ recipient: `pool${i}@hotmail.com`, ip: `198.51.100.${i}`, code: i % 2 ? 'S3150' : 'S3140', queueId: `P${i}` })),
+    NOT_A_BOUNCE, Buffer.alloc(0), Buffer.alloc(OPTS.maxMessageBytes + 1, 'x'),
+  ];
+  extra.forEach((bytes, i) => out.push({ bytes, source: `extra#${i}`, receivedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)), partition: 2, offset: i }));
+  return out;
+}
+
+const originOf = (r: RawRecord) => ({ receivedAt: r.receivedAt, kafkaPartition: r.partition, kafkaOffset: r.offset });
+
+test('the pool gives the same results as toBounceEvents on this thread, in record order', async (t) => {
+  const records = await corpus();
+  t.true(records.length > 80, `corpus has ${records.length} records`);
+  const expected = [];
+  for (const r of records) expected.push(await toBounceEvents(r.bytes, originOf(r), OPTS));
+  const pool = createTransformPool({ size: 2, options: OPTS, perMessage: 4, maxInFlight: 8 });
+  try {
+    // All started at once, as the consumer does with its window: results still line up with their records.
+    const got = await Promise.all(records.map((r) => pool.transform(r.bytes, originOf(r))));
+    t.deepEqual(got, expected);
+    // And through the pipeline (the consumer's entry point).
+    const viaPool = createPipeline(OPTS, pool.transform);
+    const inThread = createPipeline(OPTS);
+    t.deepEqual(await Promise.all(records.map(viaPool)), await Promise.all(records.map(inThread)));
+    t.is(pool.crashes, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker crash mid-chunk loses nothing: the others are retried, the culprit becomes transform_crashed', async (t) => {
+  const records = (await corpus()).slice(0, 60);
+  const culprit = 27;
+  records[culprit] = { ...records[culprit], bytes: Buffer.concat([Buffer.from(`${CRASH}\r\n`), records[culprit].bytes]) };
+  const logs: string[] = [];
+  const pool = createTransformPool({ size: 2, options: OPTS, crashMarker: CRASH, perMessage: 4, maxInFlight: 8, log: (l) => logs.push(l) });
+  try {
+    const viaPool = createPipeline(OPTS, pool.transform);
+    const inThread = createPipeline(OPTS);
+    const got = await Promise.all(records.map(viaPool));
+    t.is(got.length, records.length);
+    for (let i = 0; i < records.length; i++) {
+      if (i === culprit) continue;
+      t.deepEqual(got[i], await inThread(records[i]), `record ${i}`);
+    }
+    t.like(got[culprit], { kind: 'dlq', reason: 'transform_crashed', stage: 'parse' });
+    t.regex((got[culprit] as { error: string }).error, /TransformCrashedError: a transform worker exited/);
+    // Once in company (taking the records beside it along, which were retried alone), once alone.
+    t.is(pool.crashes, 2, logs.join('\n'));
+    t.true(logs.some((l) => l.startsWith('transform_pool.worker_exited')));
+    // The pool replaced its workers and keeps working.
+    t.deepEqual(await viaPool(records[0]), await inThread(records[0]));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('the crash error is a TransformCrashedError and close() waits for queued records', async (t) => {
+  const pool = createTransformPool({ size: 1, options: OPTS, crashMarker: CRASH });
+  const bad = pool.transform(Buffer.from(`${CRASH}\r\n\r\nx`), { receivedAt: new Date(0) });
+  const good = pool.transform(renderBounce({ recipient: 'c@live.com', ip: '198.51.100.9', code: 'S3150', queueId: 'C1' }), { receivedAt: new Date(0) });
+  const closed = pool.close();
+  await t.throwsAsync(bad, { instanceOf: TransformCrashedError });
+  t.like(await good, { kind: 'ok' });
+  await closed;
+  await t.throwsAsync(pool.transform(Buffer.from('x'), { receivedAt: new Date(0) }), { message: /closed/ });
+});

@@ -1,0 +1,124 @@
+import test from 'ava';
+import type { DeadLetter, DeadLetterWriter } from '../../ingest/dead-letter.ts';
+import { dlqHeaders } from '../../ingest/dead-letter.ts';
+import type { Processed } from '../../ingest/sink.ts';
+import { Batcher, createSink, fileDedupToken, kafkaDedupToken, retryDelayMs } from '../../ingest/sink.ts';
+import { accountingLine, balanced, parseAccounting } from '../../ingest/accounting.ts';
+import { StoreWriteError } from '../../transform/errors.ts';
+import type { BounceEvent } from '../../transform/bounce-event.ts';
+import { makeEvent } from '../helpers/events.ts';
+
+const FAST = { retries: 3, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 };
+
+function rec(i: number): Processed['record'] {
+  return { bytes: Buffer.from(`message ${i}`), source: `t/0/${i}`, receivedAt: new Date(0), partition: 0, offset: i, topic: 't' };
+}
+const ok = (i: number, events = 1): Processed => ({ record: rec(i), result: { kind: 'ok', events: Array.from({ length: events }, () => makeEvent()), mtaKind: 'postfix' } });
+const skip = (i: number): Processed => ({ record: rec(i), result: { kind: 'skip', reason: 'not_a_bounce', detail: '' } });
+const dlq = (i: number): Processed => ({ record: rec(i), result: { kind: 'dlq', reason: 'mime_unparseable', stage: 'parse', error: 'bad' } });
+
+function collector(): DeadLetterWriter & { letters: DeadLetter[] } {
+  const letters: DeadLetter[] = [];
+  return { letters, target: 'memory', write: async (l) => { letters.push(...l); } };
+}
+
+test('a batch: events inserted once with the token, dead letters written, tally adds up', async (t) => {
+  const calls: { rows: number; token: string }[] = [];
+  const dl = collector();
+  const sink = createSink({ insert: async (ev, token) => { calls.push({ rows: ev.length, token }); }, deadLetters: dl, retry: FAST });
+  const tally = await sink.write([ok(1, 2), skip(2), dlq(3), ok(4)], kafkaDedupToken('t', 0, 1, 4));
+  t.deepEqual(calls, [{ rows: 3, token: 't:0:1-4' }]);
+  t.deepEqual(tally, { read: 4, stored: 2, events: 3, deadLettered: { mime_unparseable: 1 }, skipped: { not_a_bounce: 1 } });
+  t.true(balanced(tally));
+  t.is(dl.letters.length, 1);
+  t.is(dl.letters[0].record.offset, 3);
+});
+
+test('retriable store errors are retried with the same rows and token, then succeed', async (t) => {
+  const tokens: string[] = [];
+  let failures = 2;
+  const sink = createSink({
+    insert: async (_ev, token) => { tokens.push(token); if (failures-- > 0) throw new StoreWriteError('timeout', true); },
+    deadLetters: collector(), retry: FAST,
+  });
+  const tally = await sink.write([ok(1), ok(2)], 'tok');
+  t.deepEqual(tokens, ['tok', 'tok', 'tok']);
+  t.is(tally.stored, 2);
+});
+
+test('a store that stays down: the write throws a retriable StoreWriteError and nothing is dead-lettered', async (t) => {
+  let calls = 0;
+  const dl = collector();
+  const sink = createSink({ insert: async () => { calls++; throw new Error('ECONNREFUSED'); }, deadLetters: dl, retry: FAST });
+  const err = await t.throwsAsync(sink.write([ok(1), dlq(2)], 'tok'), { instanceOf: StoreWriteError });
+  t.true(err!.retriable);
+  t.regex(err!.message, /after 4 tries/);
+  t.is(calls, 4);
+  t.is(dl.letters.length, 0, 'no partial acknowledgement: the DLQ write waits for the insert');
+});
+
+test('a non-retriable refusal sends the batch records to the DLQ as store_rejected', async (t) => {
+  let calls = 0;
+  const dl = collector();
+  const sink = createSink({ insert: async () => { calls++; throw new StoreWriteError('TYPE_MISMATCH', false); }, deadLetters: dl, retry: FAST });
+  const tally = await sink.write([ok(1), ok(2), skip(3)], 'tok');
+  t.is(calls, 1);
+  t.deepEqual(tally.deadLettered, { store_rejected: 2 });
+  t.is(tally.stored, 0);
+  t.true(balanced(tally));
+  t.deepEqual(dl.letters.map((l) => [l.reason, l.stage]), [['store_rejected', 'store'], ['store_rejected', 'store']]);
+});
+
+test('no events → no insert at all', async (t) => {
+  let calls = 0;
+  const sink = createSink({ insert: async () => { calls++; }, deadLetters: collector() });
+  const tally = await sink.write([skip(1), dlq(2)], 'tok');
+  t.is(calls, 0);
+  t.is(tally.read, 2);
+});
+
+test('retry delays grow, are capped and stay within the jitter band', (t) => {
+  const p = { retries: 5, initialDelayMs: 100, maxDelayMs: 1000, jitter: 0.3 };
+  t.is(retryDelayMs(p, 1, () => 0.5), 100);
+  t.is(retryDelayMs(p, 3, () => 0.5), 400);
+  t.is(retryDelayMs(p, 10, () => 0.5), 1000);
+  t.is(retryDelayMs(p, 1, () => 0), 70);
+  t.is(retryDelayMs(p, 1, () => 1), 130);
+});
+
+test('Batcher closes on rows and on age', (t) => {
+  let now = 0;
+  const b = new Batcher(3, 1000, () => now);
+  b.add(ok(1, 2));
+  t.false(b.full());
+  b.add(skip(2));
+  t.false(b.full(), 'skips carry no rows');
+  b.add(ok(3));
+  t.true(b.full());
+  t.is(b.take().length, 3);
+  t.is(b.size, 0);
+  b.add(skip(4));
+  now = 999;
+  t.false(b.full());
+  now = 1000;
+  t.true(b.full());
+});
+
+test('file dedup token: same events → same token, other events → other token', (t) => {
+  const ev = (id: string): BounceEvent => makeEvent({ event_id: id });
+  t.is(fileDedupToken([ev('a'), ev('b')]), fileDedupToken([ev('a'), ev('b')]));
+  t.not(fileDedupToken([ev('a'), ev('b')]), fileDedupToken([ev('a'), ev('c')]));
+  t.regex(fileDedupToken([ev('a')]), /^files:[0-9a-f]{32}$/);
+});
+
+test('DLQ headers name reason, stage, error, source topic, partition, offset and time', (t) => {
+  const h = dlqHeaders({ record: rec(7), reason: 'mime_unparseable', stage: 'parse', error: 'x'.repeat(5000) }, new Date('2026-01-02T03:04:05Z'));
+  t.like(h, { 'dlq-reason': 'mime_unparseable', 'dlq-stage': 'parse', 'dlq-source-topic': 't', 'dlq-partition': '0', 'dlq-offset': '7', 'dlq-at': '2026-01-02T03:04:05.000Z' });
+  t.is(h['dlq-error'].length, 1000);
+});
+
+test('the accounting line round-trips and says whether it balances', (t) => {
+  const line = accountingLine('x', { read: 5, stored: 2, events: 3, deadLettered: { a: 1 }, skipped: { b: 1, c: 1 } }, { lag: 0 });
+  t.is(line, 'x read=5 stored=2 events=3 dead_lettered=1 (a:1) skipped=2 (b:1,c:1) lag=0 balanced=yes');
+  t.like(parseAccounting(line), { read: 5, stored: 2, dead_lettered: 1, skipped: 2 });
+});
