@@ -1,4 +1,5 @@
 // env vars + flags → one validated, frozen Config. The only module that reads process.env.
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../transform/errors.ts';
 
@@ -17,7 +18,7 @@ export interface Config {
     password: string;
     database: string;
     dataDir: string;            // embedded chDB data directory
-    retentionDays: number;      // TTL of raw events
+    retentionDays: number;      // TTL of events and rollups, by bounce time (default 10 years: archives stay)
     episodeGapHours: number;    // a listing episode ends after this much silence
     cluster: string | null;     // CLICKHOUSE_CLUSTER: use the Replicated + Distributed variant
   };
@@ -31,7 +32,12 @@ export interface Config {
   };
   logEveryRecords: number;
   logEverySeconds: number;
+  /** BOUNCE_TRANSFORM_WORKERS: worker threads that run the transform (0 = on the main thread) */
+  transformWorkers: number;
 }
+
+/** One per core (capped): measured faster than 0 or 1 even on 2 cores, see docs/kafka.md "Throughput". */
+const DEFAULT_TRANSFORM_WORKERS = Math.min(os.availableParallelism(), 4);
 
 export type Env = Record<string, string | undefined>;
 
@@ -45,15 +51,16 @@ export interface ConfigOverrides {
   dataDir?: string;
   maxMessageBytes?: string | number;
   batchRows?: string | number;
+  workers?: string | number;
 }
 
 export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}): Readonly<Config> {
   const problems: string[] = [];
-  const int = (name: string, raw: string | number | undefined, fallback: number, min = 0): number => {
+  const int = (name: string, raw: string | number | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number => {
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) {
-      problems.push(`${name}=${raw} is not a whole number >= ${min}`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${raw} is not a whole number from ${min} to ${max}`);
       return fallback;
     }
     return n;
@@ -90,7 +97,8 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
       password: env.CLICKHOUSE_PASSWORD ?? '',
       database,
       dataDir: path.resolve(flags.dataDir ?? env.BOUNCE_DATA_DIR ?? './data'),
-      retentionDays: int('BOUNCE_RETENTION_DAYS', env.BOUNCE_RETENTION_DAYS, 400, 1),
+      // ClickHouse's DateTime ends in 2106: a longer TTL would expire every row at insert.
+      retentionDays: int('BOUNCE_RETENTION_DAYS', env.BOUNCE_RETENTION_DAYS, 3650, 1, 29000),
       episodeGapHours: int('BOUNCE_EPISODE_GAP_HOURS', env.BOUNCE_EPISODE_GAP_HOURS, 24, 1),
       cluster: env.CLICKHOUSE_CLUSTER || null,
     },
@@ -104,6 +112,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
     },
     logEveryRecords: int('BOUNCE_LOG_EVERY_RECORDS', env.BOUNCE_LOG_EVERY_RECORDS, 10000, 1),
     logEverySeconds: int('BOUNCE_LOG_EVERY_SECONDS', env.BOUNCE_LOG_EVERY_SECONDS, 10, 1),
+    transformWorkers: int('BOUNCE_TRANSFORM_WORKERS', flags.workers ?? env.BOUNCE_TRANSFORM_WORKERS, DEFAULT_TRANSFORM_WORKERS, 0, 64),
   };
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -1,4 +1,5 @@
 // bounce-pipeline: the command line. Each command lives in cli/commands/<name>.ts and registers itself here.
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { BouncePipelineError } from '../transform/errors.ts';
 import { registerParse } from './commands/parse.ts';
@@ -11,8 +12,11 @@ import { registerSql } from './commands/sql.ts';
 import { registerReport } from './commands/report.ts';
 import { registerStart } from './commands/start.ts';
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 const program = new Command()
   .name('bounce-pipeline')
+  .version(version)
   .description(
     'Bounce analytics for mail hosters: classify bounces (Microsoft block-list S3150 and the rest) by sending IP,\n' +
       'stream them through Kafka into ClickHouse, and answer "which of our IPs are listed, by whom, since when".',

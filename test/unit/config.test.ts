@@ -23,3 +23,9 @@ test('every problem is reported at once, by variable name', (t) => {
   t.regex(err!.message, /CLICKHOUSE_URL/);
   t.regex(err!.message, /BOUNCE_BATCH_ROWS/);
 });
+
+test('retention is capped below the end of ClickHouse DateTime', (t) => {
+  t.is(loadConfig({ BOUNCE_RETENTION_DAYS: '29000' }).store.retentionDays, 29000);
+  const err = t.throws(() => loadConfig({ BOUNCE_RETENTION_DAYS: '36500' }), { instanceOf: ConfigError });
+  t.regex(err!.message, /BOUNCE_RETENTION_DAYS=36500 is not a whole number from 1 to 29000/);
+});
