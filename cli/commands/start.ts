@@ -40,10 +40,10 @@ export function registerStart(program: Command): void {
         });
         const [{ latest, events }] = await rs.json<{ latest: string; events: string | number }>();
         if (summary.events > 0 && Number(events) === 0) {
-          // Defensive: a store migrated with a short retention drops the 2018 samples (counted as older_than_retention).
+          // The TTL is fixed when a store is first migrated: one made with a shorter retention drops the 2018 samples.
           process.stderr.write(
-            `start: the store kept none of the ${summary.events} sample events: its TTL (BOUNCE_RETENTION_DAYS=${config.store.retentionDays}, ` +
-              'on bounced_at) expired the 2018 samples at insert. Run with BOUNCE_RETENTION_DAYS=3650 and a fresh BOUNCE_DATA_DIR.\n',
+            `start: the store kept none of the ${summary.events} sample events: ${config.store.url ?? config.store.dataDir} was migrated ` +
+              'with a shorter BOUNCE_RETENTION_DAYS than the samples\' age, so its TTL expired them at insert. Use a fresh BOUNCE_DATA_DIR.\n',
           );
         }
         const query = listNamed().find((q) => q.name === 'active-listings');
