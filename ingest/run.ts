@@ -7,6 +7,7 @@ import { insertEvents } from '../queries/events.ts';
 import { ensureSchema } from '../queries/migrate.ts';
 import { accountingLine, timestamped } from './accounting.ts';
 import { Partitioners } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { createKafkaDeadLetterWriter } from './dead-letter.ts';
 import { connectOrExplain, consumerLag, createKafka, ensureTopics } from './kafka-client.ts';
 import type { Log } from './kafka-client.ts';
@@ -40,6 +41,10 @@ export interface ConsumeRun {
   done: Promise<Tally>;
   stop(reason?: string): void;
   readonly tally: Tally;
+  /** records delivered again after this run had stored them; skipped, so not part of tally.read */
+  readonly refetched: number;
+  /** the group member (tests seek it to make Kafka deliver records again) */
+  readonly consumer: Consumer;
 }
 
 export async function startConsume(config: Readonly<Config>, opts: ConsumeOptions = {}): Promise<ConsumeRun> {
@@ -66,6 +71,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   const workers = opts.transformWorkers ?? config.transformWorkers;
   const pool = workers > 0 ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker }) : null;
   const tally = emptyTally();
+  let refetched = 0;
   let lastReadAt = Date.now();
   let sinceLog = 0;
   const startedAt = Date.now();
@@ -76,7 +82,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     const lag = await consumerLag(admin, config.kafka.group, config.kafka.topic);
     const now = Date.now();
     const rate = ((tally.read - lastLogRead) * 1000) / Math.max(1, now - lastLogAt);
-    log(accountingLine('consume.progress', tally, { lag, records_per_s: Math.round(rate) }));
+    log(accountingLine('consume.progress', tally, { lag, records_per_s: Math.round(rate), refetched }));
     lastLogAt = now;
     lastLogRead = tally.read;
     sinceLog = 0;
@@ -88,6 +94,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     pipeline: createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform),
     window: pool?.window,
     storePauseMs: opts.storePauseMs,
+    onRefetched: (_partition, count) => { refetched += count; lastReadAt = Date.now(); },
     onTally: (t) => {
       addTally(tally, t);
       lastReadAt = Date.now();
@@ -119,6 +126,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   };
 
   try {
+    await pool?.ready(); // a cold pool would hold the first batch while the group waits for it
     await source.start();
   } catch (err) {
     await pool?.close(); // its threads would keep the process alive
@@ -140,9 +148,9 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
       if (opts.handleSignals) { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); }
     }
     const seconds = (Date.now() - startedAt) / 1000;
-    out(accountingLine('consume.accounting', tally, { seconds: Math.round(seconds), records_per_s: Math.round(tally.read / Math.max(seconds, 0.001)) }));
+    out(accountingLine('consume.accounting', tally, { seconds: Math.round(seconds), records_per_s: Math.round(tally.read / Math.max(seconds, 0.001)), refetched }));
     if (reason.startsWith('consumer crashed')) throw new Error(reason);
     return tally;
   })();
-  return { done, stop: (reason = 'stop') => stopRequested(reason), tally };
+  return { done, stop: (reason = 'stop') => stopRequested(reason), tally, get refetched() { return refetched; }, consumer: source.consumer };
 }

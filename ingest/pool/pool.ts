@@ -26,6 +26,8 @@ export interface TransformPool {
   /** how many records callers should start ahead to keep every worker busy */
   readonly window: number;
   readonly crashes: number;
+  /** resolves once every worker has started (or the pool fell back to this thread) */
+  ready(): Promise<void>;
   /** waits for queued records, then stops the workers */
   close(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
   let closing = false;
   let scheduled = false;
   let idle: (() => void) | null = null;
+  const readyWaiters: (() => void)[] = [];
   let closed: Promise<void> | undefined;
 
   const pending = () => queue.length + [...slots].reduce((n, s) => n + s.inFlight.size, 0);
@@ -76,7 +79,7 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     const slot: Slot = { worker, ready: false, solo: false, inFlight: new Map() };
     slots.add(slot);
     worker.on('message', (msg: 'ready' | WorkerReply[]) => {
-      if (msg === 'ready') { slot.ready = true; startFailures = 0; schedule(); return; }
+      if (msg === 'ready') { slot.ready = true; startFailures = 0; settleReady(); schedule(); return; }
       for (const r of msg) {
         const task = slot.inFlight.get(r.id);
         if (!task) continue;
@@ -103,6 +106,7 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
       }
       slot.inFlight.clear();
       if (!broken) spawn();
+      settleReady();
       schedule();
       settleIdle();
     });
@@ -151,6 +155,15 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     slot.worker.postMessage(msg, transfer);
   }
 
+  function allReady(): boolean {
+    return broken || closing || (slots.size > 0 && [...slots].every((s) => s.ready));
+  }
+
+  function settleReady(): void {
+    if (!allReady()) return;
+    for (const w of readyWaiters.splice(0)) w();
+  }
+
   function settleIdle(): void {
     if (idle && pending() === 0) { idle(); idle = null; }
   }
@@ -161,6 +174,9 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     size: o.size,
     window: o.size * maxInFlight,
     get crashes() { return crashes; },
+    ready() {
+      return allReady() ? Promise.resolve() : new Promise<void>((resolve) => { readyWaiters.push(resolve); });
+    },
     transform(raw, origin) {
       if (closed) return Promise.reject(new Error('transform pool is closed'));
       return new Promise<TransformResult>((resolve, reject) => {
@@ -172,6 +188,7 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
       closed ??= (async () => {
         if (pending() > 0) await new Promise<void>((r) => { idle = r; });
         closing = true;
+        settleReady();
         await Promise.all([...slots].map((s) => s.worker.terminate()));
       })();
       return closed;

@@ -24,6 +24,8 @@ export interface KafkaSourceOptions {
   storePauseMs?: number;
   /** records started through the pipeline ahead of the one awaited (a transform pool's window; 1 = one at a time) */
   window?: number;
+  /** records delivered again after this run had stored and committed them (a lost commit, a rebalance, a seek) */
+  onRefetched?: (partition: number, count: number) => void;
 }
 
 const INFLIGHT = /^inflight:(\d+)-(\d+)$/;
@@ -65,6 +67,11 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
   // Partitions whose committed "inflight" metadata we have read since the last (re)join.
   let checked = new Map<number, { first: number; last: number } | null>();
   consumer.on(consumer.events.GROUP_JOIN, () => { checked = new Map(); });
+  // Per partition, the offset after the last chunk this run stored and committed. Kafka delivers at least once:
+  // records below it that come again are skipped and counted as refetched, so the run's accounting (and the DLQ)
+  // sees every record once. A new run starts empty and relies on the store's dedup instead.
+  const doneBelow = new Map<number, number>();
+  const heartbeatEveryMs = Math.max(600, o.config.sink.flushIntervalMs);
 
   async function intentFor(partition: number, firstOffset: number): Promise<number | undefined> {
     if (!checked.has(partition)) {
@@ -79,15 +86,56 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+    const { batch, resolveOffset, heartbeat } = payload;
     // The payload's commit works while the consumer is stopping (consumer.commitOffsets is a no-op then),
     // so a graceful shutdown commits the chunk it finished.
     const commit = (offset: number, metadata: string) =>
       payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(offset), metadata } as { partition: number; offset: string }] }] });
     const partition = batch.partition;
     if (batch.isEmpty()) return;
-    let forcedLast = await intentFor(partition, Number(batch.firstOffset()));
-    if (forcedLast !== undefined) o.log(`kafka.chunk_replayed partition=${partition} range=${batch.firstOffset()}-${forcedLast}`);
+    const messages = skipRefetched(batch.messages, partition);
+    if (messages.length < batch.messages.length) {
+      const lastSkipped = Number(batch.messages[batch.messages.length - messages.length - 1].offset);
+      resolveOffset(String(lastSkipped));
+      // Commit again only up to where this run had committed, never behind it (the refetch may come from a lost commit).
+      if (lastSkipped + 1 === doneBelow.get(partition)) await commit(lastSkipped + 1, '');
+    }
+    if (messages.length === 0) return;
+    // kafkajs heartbeats only when asked; a slow chunk (a cold transform pool, a busy store) must not cost the
+    // group membership. A failed heartbeat (the group is rebalancing) ends this batch after the chunk in hand.
+    let heartbeatFailure: unknown;
+    const beat = setInterval(() => { heartbeat().catch((err: unknown) => { heartbeatFailure ??= err; }); }, heartbeatEveryMs);
+    try {
+      await consumeMessages(payload, messages, commit, () => heartbeatFailure);
+    } finally {
+      clearInterval(beat);
+    }
+    if (heartbeatFailure) throw heartbeatFailure;
+  }
+
+  function skipRefetched(messages: KafkaMessage[], partition: number): KafkaMessage[] {
+    const below = doneBelow.get(partition);
+    if (below === undefined) return messages;
+    // Offsets in a batch ascend, so the records this run already stored are a prefix.
+    let i = 0;
+    while (i < messages.length && Number(messages[i].offset) < below) i++;
+    if (i > 0) {
+      o.log(`kafka.records_refetched partition=${partition} range=${messages[0].offset}-${messages[i - 1].offset} count=${i} (already stored by this run; skipped)`);
+      o.onRefetched?.(partition, i);
+    }
+    return i > 0 ? messages.slice(i) : messages;
+  }
+
+  async function consumeMessages(
+    payload: EachBatchPayload,
+    messages: KafkaMessage[],
+    commit: (offset: number, metadata: string) => Promise<void>,
+    heartbeatFailed: () => unknown,
+  ): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+    const partition = batch.partition;
+    let forcedLast = await intentFor(partition, Number(messages[0].offset));
+    if (forcedLast !== undefined) o.log(`kafka.chunk_replayed partition=${partition} range=${messages[0].offset}-${forcedLast}`);
     const batcher = new Batcher(o.config.sink.maxBatchRows, o.config.sink.flushIntervalMs);
 
     const flush = async (items: Processed[]): Promise<boolean> => {
@@ -109,6 +157,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       }
       resolveOffset(String(last));
       await commit(last + 1, '');
+      doneBelow.set(partition, Math.max(doneBelow.get(partition) ?? 0, last + 1));
       o.onTally(tally);
       await heartbeat();
       return true;
@@ -132,12 +181,11 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     // Records run through the pipeline up to `window` ahead (in parallel with a transform pool) and are taken
     // back strictly in offset order, so chunks, tokens and commits are the same as one at a time.
     const window = Math.max(1, o.window ?? 1);
-    const messages = batch.messages;
     const ahead: { record: RawRecord; result: Promise<StepResult> }[] = [];
     let started = 0;
     let n = 0;
     for (let i = 0; i < messages.length; i++) {
-      if (!isRunning() || isStale()) break;
+      if (!isRunning() || isStale() || heartbeatFailed()) break;
       for (; started < messages.length && started < i + window; started++) {
         const record = toRawRecord(topic, partition, messages[started]);
         ahead[started] = { record, result: o.pipeline(record) };
@@ -153,7 +201,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       if (++n % 200 === 0) await heartbeat();
     }
     // A stale partition (revoked or seeked) is fetched again by its owner; storing it here would be wasted work.
-    if (batcher.size > 0 && !isStale() && !(await submit())) return;
+    if (batcher.size > 0 && !isStale() && !heartbeatFailed() && !(await submit())) return;
     await settled();
   }
 

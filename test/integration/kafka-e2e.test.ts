@@ -56,7 +56,8 @@ test.serial('known bounces end up in the store with exact counts; poison → DLQ
   const run = await startConsume(config, { store, idleExitMs: 1500, log: (l) => lines.push(l), out: (l) => lines.push(l) });
   const tally = await run.done;
 
-  t.is(tally.read, 63);
+  t.is(tally.read, 63, `the consumer's log:\n${lines.join('\n')}`);
+  t.is(run.refetched, 0);
   t.is(tally.stored, 60);
   t.is(tally.events, 60);
   t.deepEqual(tally.deadLettered, { message_too_large: 1 });
@@ -184,4 +185,29 @@ test.serial('a chunk inserted but not committed before a crash is rebuilt with t
   t.is(counts.uniqueIds, 20);
   const after = await rollupCounts(store.client);
   t.is(after.bounces - before.bounces, 10, 'the rollup counted only offsets 20..29');
+});
+
+test.serial('records Kafka delivers again within a run are skipped and counted as refetched: read, store and DLQ see each once', async (t) => {
+  const config = configFor('refetch', 1);
+  await createTopic(config.kafka.topic, 1);
+  const set = bounceSet(20, 'refetch');
+  const poison = Buffer.alloc(MAX_MESSAGE_BYTES + 10, 'y');
+  await produce(config.kafka.topic, [...set.messages.slice(0, 10), poison, ...set.messages.slice(10)].map((value) => ({ value, partition: 0 })));
+
+  const lines: string[] = [];
+  const run = await startConsume(config, { store, idleExitMs: 3000, log: (l) => lines.push(l), out: (l) => lines.push(l) });
+  // Once all 21 records are in, rewind the member to offset 0: Kafka delivers the partition again, as after a lost commit.
+  while (run.tally.read < 21) await new Promise((r) => setTimeout(r, 50));
+  run.consumer.seek({ topic: config.kafka.topic, partition: 0, offset: '0' });
+  const tally = await run.done;
+
+  t.is(run.refetched, 21, lines.join('\n'));
+  t.true(lines.some((l) => /^kafka\.records_refetched partition=0 range=0-\d+ count=\d+/.test(l)), lines.join('\n'));
+  t.like(tally, { read: 21, stored: 20, events: 20, deadLettered: { message_too_large: 1 } });
+  t.true(lines.some((l) => /^consume\.accounting read=21 stored=20 .* refetched=21 balanced=yes/.test(l)), lines.join('\n'));
+  const counts = await storeCounts(store.client, 'refetch');
+  t.is(counts.rawRows, 20);
+  t.is(counts.uniqueIds, 20);
+  const dead = await readTopic(config.kafka.dlqTopic, 2, 4000);
+  t.is(dead.length, 1, 'the poison record was dead-lettered once');
 });
