@@ -52,6 +52,9 @@ export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
   }
   const hint = rcpt.reasonHint ?? '';
   if (KNOWN_REASONS.has(hint) && !WEAK_HINTS.has(hint) && !rcpt.reasonHintWeak) return plain(hint as Reason, provider, listedIp);
+  // A delay notice with no words but a vague code (4.4.0 "other network or routing status"): the message is
+  // still queued, which Sisimai's vocabulary calls expired; the code alone names no cause
+  if (s.action === 'delayed' && !s.text.trim() && !/^4\.(?:2\.2|4\.[17])$/.test(s.status)) return plain('expired', provider, listedIp);
   const rule = findRule(generic, s);
   // The sending MTA's own category (e.g. PowerMTA's bad-mailbox) names the reason when the texts agree on the
   // category: "550 5.2.1 User Unknown" is filtered by its code, but the MTA that held the session says the

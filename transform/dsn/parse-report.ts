@@ -30,6 +30,11 @@ export function parseReport(msg: BounceMessage, mtaKind: string, rules: ReportRu
   let recipients: DsnRecipient[] = ds?.recipients ?? [];
   if (recipients.length === 0) {
     recipients = scanText(msg.text, textRules, msg.subject);
+    // A greeting names the notice's own addressee ("kijitora@example.jp 様"): when that is all the prose gave and
+    // the MTA's X-Failed-Recipients header names someone else, the header is right
+    const failed = failedRecipientsHeader(msg);
+    const addressee = (header(msg.headers, 'to') ?? '').toLowerCase();
+    if (failed.length > 0 && recipients.every((r) => !failed.includes(r.recipient) && addressee.includes(r.recipient))) recipients = [];
   } else if (recipients.some((r) => !r.diagnostic || !r.status || !r.command)) {
     enrich(recipients, scanText(msg.text, textRules, msg.subject));
   }
@@ -102,10 +107,13 @@ function inlineDeliveryStatus(text: string): string {
   return m && /^Final-Recipient\s*:/im.test(text) ? text.slice(m.index) : '';
 }
 
-function fromFailedRecipientsHeader(msg: BounceMessage, start?: readonly RegExp[]): DsnRecipient[] {
+function failedRecipientsHeader(msg: BounceMessage): string[] {
   const value = header(msg.headers, 'x-failed-recipients');
-  if (!value) return [];
-  const addrs = [...new Set([...value.matchAll(FAILED_RECIPIENTS)].map((m) => m[0].toLowerCase()))];
+  return value ? [...new Set([...value.matchAll(FAILED_RECIPIENTS)].map((m) => m[0].toLowerCase()))] : [];
+}
+
+function fromFailedRecipientsHeader(msg: BounceMessage, start?: readonly RegExp[]): DsnRecipient[] {
+  const addrs = failedRecipientsHeader(msg);
   if (addrs.length === 0) return [];
   // the text did not name them line by line: its error paragraph is the best diagnostic there is
   return addrs.map((recipient) => recipientFromReport(recipient, msg.text, msg.subject, start));

@@ -123,11 +123,13 @@ export function recipientFromReport(addr: string, text: string, subject = '', st
 
 /** The first paragraph in the report that looks like an SMTP error (used when an address has no text of its own). */
 function errorParagraph(lines: string[]): string {
-  const at = lines.findIndex((l) => ERROR_LINE.test(l));
+  // an inline delivery-status block ("Status: 5.0.0", "Diagnostic-Code: smtp; 550 ...") speaks for its own
+  // recipients, which the delivery-status parser reads; it is no other address's error text
+  const at = lines.findIndex((l) => ERROR_LINE.test(l) && !DS_FIELD.test(l));
   if (at === -1) return '';
   // the whole paragraph around it: Exim puts "SMTP error ... after RCPT TO:" on the line before the code
   let start = at;
-  while (start > 0 && at - start < 3 && lines[start - 1].trim() !== '') start--;
+  while (start > 0 && at - start < 3 && lines[start - 1].trim() !== '' && !DS_FIELD.test(lines[start - 1])) start--;
   const out: string[] = [];
   for (let i = start; i < lines.length && out.length < MAX_DIAG_LINES && lines[i].trim() !== ''; i++) out.push(lines[i]);
   return unfold(out.join(' '));

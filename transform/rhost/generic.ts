@@ -4,7 +4,7 @@
 import type { Reason } from '../vocabulary.ts';
 import type { Rule, RuleTable } from './rule.ts';
 
-const USER_UNKNOWN = /user ?unknown|unknown (?:user|recipient|local part|address|mailbox)|no such (?:user|mailbox|recipient|person|address|local user)|(?:user|mailbox|recipient|address|account) (?:\S+ )?(?:does not|doesn'?t|not) exist|(?:does not|doesn'?t) exist(?: here| on this system|\.)|not (?:a )?(?:valid|known) (?:user|recipient|mailbox)|invalid (?:recipient|mailbox|address|user|final delivery userid)|bad (?:destination )?(?:mailbox|recipient) address|recipient (?:not found|unknown|rejected)|mailbox (?:unavailable|not found|not present|invalid|is unavailable|is inactive)|user not found|no mailbox here|recipient address rejected(?:: access denied|\.\s*$)|not listed in|is not a (?:known|valid) user|#5\.1\.1|account (?:is )?unavailable|no (?:valid )?recipients|address couldn'?t be found|recipient not found|doesn'?t have an? [\w.-]+ account|ディレクトリ(?:には見つかりません|のリストにありません)/i;
+const USER_UNKNOWN = /user ?unknown|unknown (?:user|recipient|local part|address|mailbox)|no such (?:user|mailbox|recipient|person|address|local user)|(?:user|mailbox|recipient|address|account) (?:\S+ )?(?:does not|doesn'?t|not) exist|(?:does not|doesn'?t) exist(?: here| on this system|\.)|not (?:a )?(?:valid|known) (?:user|recipient|mailbox)|invalid (?:recipient|mailbox|address|user|final delivery userid)|bad (?:destination )?(?:mailbox|recipient) address|recipient (?:not found|unknown|rejected)|mailbox (?:unavailable|not found|not present|invalid|is unavailable|is inactive)|user not found|no mailbox here|recipient address(?:es)? rejected(?:\s?: access denied|\.\s*$)|not listed in|please check if (?:the )?(?:e-?mail )?address is correct|is not a (?:known|valid) user|#5\.1\.1|account (?:is )?unavailable|no (?:valid )?recipients|address couldn'?t be found|recipient not found|doesn'?t have an? [\w.-]+ account|ディレクトリ(?:には見つかりません|のリストにありません)/i;
 
 const TOO_LARGE = /message (?:size )?(?:too big|too large for this|file too big|size exceeds (?:fixed |maximum)|length exceeds administrative limit)|max(?:imum)? message size exceeded|exceeded maximum inbound message size|message is too big|size limit|line limit exceeded/i;
 
@@ -19,7 +19,11 @@ const texts: Array<[Reason, RegExp]> = [
 ];
 
 const blocking: Array<[Reason, RegExp]> = [
+  // a URI block list (URIBL, SURBL) lists a link in the message: the content is refused, not our IP
+  ['spamdetected', /blacklisted (?:url|link|domain)s? in (?:the )?message|\buribl\b|\bsurbl\b|listed url/i],
   ['requireptr', /reverse dns|no ptr record|ptr record|invalid rdns|cannot find your (?:host ?name|reverse)|ip name lookup failed|client host rejected: cannot find/i],
+  // RFC 7372's causes in words: the receiver says our SPF, DKIM or DMARC result was why
+  ['authfailure', /not allowed to send .{0,60}\bspf\b|per its?'?s? spf record|\bspf\b (?:check |validation )?fail|dmarc (?:check |policy |verification )?fail|fails? to pass (?:authentication|spf|dkim|dmarc)|does not have authentication information|sender is unauthenticated/i],
   ['badreputation', /poor reputation|bad reputation|low reputation|ip reputation|reputation (?:problem|issue)/i],
   ['blocked', /blocked using|(?:black|block) ?list(?:ed)?\b|listed (?:in|on|at) [a-z0-9.-]*(?:rbl|dnsbl|spamhaus)|dnsbl|\brbl\b|refused to talk to me: \d+ blocked|client host .{0,80}(?:blocked|rejected)|access from ip address .{0,50} blocked|hosts with dynamic ip|dynamic ip|(?:dial-?up|residential) (?:ip|address)|your ip (?:address )?(?:is |has been )?(?:blocked|listed|banned)|not currently accepting mail from your ip|helo command rejected|go away|use the smtp server of your isp|purported responsible address|bad spf records|mismatches client ip|not accepting connections|invalid ip for sending mail|my name was rejected/i],
 ];
@@ -30,6 +34,7 @@ const afterUsers: Array<[Reason, RegExp]> = [
   ['networkerror', /dns error|no mx found|host not found, try again|wasn'?t able to establish an smtp connection|network error on destination|dns query failed|hop count exceeded|exceeded (?:the )?maximum hop count|too many hops|routing loop|mail forwarding loop/i],
   ['hostunknown', /host (?:or domain name )?(?:not found|unknown)|unknown host|domain (?:does not exist|not found|must exist|is not reachable)|no such domain|unrouteable (?:mail domain|address)|unroutable address|name or service not known|dns records for the destination computer could not be found|mail domain mentioned in email address is unknown/i],
   ['spamdetected', /\bspam\b|message content rejected|\bUBE\b|unsolicited|bulk (?:e-?mail|mail)|content filter|junk mail|spam-like|spamassassin|probable spam|high probability/i],
+  ['mailererror', /procmail|maildrop|pipe to \|/i],
   ['toomanyconn', /too many (?:connections|concurrent|smtp sessions|errors|recipients|messages)|connection (?:rate )?limit|rate limit|maximum connection|max(?:imum)? emails per hour|throttl|sending rate exceeded|frequency limited/i],
 ];
 
@@ -43,7 +48,7 @@ const lateTexts: Array<[Reason, RegExp]> = [
   ['networkerror', /no route to host|host (?:is )?unreachable|network is unreachable|name server|malformed .{0,20}reply|host name lookup failure|could not connect|connection (?:refused|reset|dropped)/i],
   ['contenterror', /8-bit data|mime (?:headers|complexity)|header size|base64 encoding|binary content/i],
   ['systemfull', /mail system full|system (?:storage|disk) full|insufficient (?:disk|system) (?:space|storage)/i],
-  ['mailererror', /procmail|maildrop|command (?:failed|died)|pipe to \||mailer error|x-unix;/i],
+  ['mailererror', /command (?:failed|died)|mailer error|x-unix;/i],
 ];
 
 /** Enhanced status code → reason (RFC 3463 meanings, Sisimai's reading). A decisive code ends the search. */

@@ -6,6 +6,7 @@ import { generic } from './generic.ts';
 import { google } from './google.ts';
 import { unitedInternet } from './gmx-webde-ionos.ts';
 import { microsoft } from './microsoft.ts';
+import { orangeLaPoste } from './orange-laposte.ts';
 import type { RuleTable } from './rule.ts';
 import { tonline } from './tonline.ts';
 import { yahoo } from './yahoo.ts';
@@ -60,12 +61,12 @@ export function providerOf(recipientDomain: string, remoteMta: string, text: str
 const TABLES_FOR = new Map<Provider, readonly RuleTable[]>();
 const LISTED_IP_FOR = new Map<Provider, readonly RegExp[]>();
 for (const [provider, own] of Object.entries(TABLE_OF) as Array<[Provider, RuleTable | undefined]>) {
-  const tables = own ? [own, blocklists, generic] : [blocklists, generic];
+  const tables = own ? [own, orangeLaPoste, blocklists, generic] : [orangeLaPoste, blocklists, generic];
   TABLES_FOR.set(provider, tables);
   LISTED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp));
 }
 
-/** Tables to try in order for one provider: its own, then the block lists, then the generic one. */
+/** Tables to try in order for one provider: its own, Orange/La Poste's codes, the block lists, the generic one. */
 export function tablesFor(provider: Provider): readonly RuleTable[] {
   return TABLES_FOR.get(provider)!;
 }
@@ -75,4 +76,4 @@ export function listedIpPatternsFor(provider: Provider): readonly RegExp[] {
   return LISTED_IP_FOR.get(provider)!;
 }
 
-export { blocklists, generic };
+export { blocklists, generic, orangeLaPoste };

@@ -40,6 +40,20 @@ const reasons: Array<[string, DsnRecipient, Reason]> = [
   ['qmail queue expiry after a connection timeout', rcpt("unable to connect to remote server [192.0.2.9:25]: Operation timed out I'm not going to try again; this message has been in the queue too long.", { command: 'CONN' }), 'expired'],
   ['qmail queue expiry after a named local cause keeps the cause', rcpt("Unable to contact LDAP server. (#4.4.3)I'm not going to try again; this message has been in the queue too long.", { status: '4.4.3' }), 'systemerror'],
   ['Google group that does not exist', rcpt('550 5.1.1 The email account that you tried to reach does not exist. https://support.google.com/mail/?p=NoSuchUser - gsmtp', { recipient: 'no-such-group@googlegroups.com', status: '5.1.1' }), 'userunknown'],
+  ['a URI block list lists a link in the message: spam content, not our IP', rcpt('550 REJECTED - Blacklisted URL in message. (example.com) in [black]. See http://lookup.uribl.example.', { status: '5.0.0', command: 'DATA' }), 'spamdetected'],
+  ['SPF named as the cause: authfailure', rcpt('550 5.1.0 192.0.2.9 is not allowed to send from <example.com> per its SPF Record.', { status: '5.1.0', command: 'MAIL' }), 'authfailure'],
+  ['"DMARC check failed": authfailure', rcpt('550 DMARC check failed.', { status: '5.0.0', command: 'DATA' }), 'authfailure'],
+  ['Gmail "does not have authentication information": authfailure', rcpt('550 5.7.1 This message does not have authentication information or fails to pass authentication checks.', { status: '5.7.1', command: 'DATA' }), 'authfailure'],
+  ['procmail failed writing the mailbox: mailererror, not the 5.2.0 filtered', rcpt('procmail: Lock failure on "/var/mail/u.lock" procmail: Error while writing to "/var/mail/u"', { status: '5.2.0' }), 'mailererror'],
+  ['a pipe to procmail "Service unavailable": the local mailer failed', rcpt('554 "|exec /usr/bin/procmail -f-"... Service unavailable', { status: '5.5.0' }), 'mailererror'],
+  ['"All recipient addresses rejected : Access denied" (Exchange Online directory check)', rcpt('550 5.4.1 All recipient addresses rejected : Access denied', { status: '5.4.1' }), 'userunknown'],
+  ['InterScan "Please check if address is correct"', rcpt('Unable to deliver message to <user@example.net> (and other recipients in the same domain). Please check if address is correct.'), 'userunknown'],
+  ['a delay notice with no words and only 4.4.0: expired (still queued)', rcpt('', { status: '4.4.0', action: 'delayed' }), 'expired'],
+  ['a failure with no words and only 4.4.0 stays a network error', rcpt('', { status: '4.4.0' }), 'networkerror'],
+  ['Orange OFR_506: the content was judged spam', rcpt('550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506]', { status: '5.2.0', command: 'DATA' }), 'spamdetected'],
+  ['Orange OFR005_505: service refused', rcpt('421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]', { status: '4.2.0' }), 'systemerror'],
+  ['La Poste LPN105_104: too many connections', rcpt('421 4.7.0 Too many connections, slow down. LPN105_104', { status: '4.7.0' }), 'toomanyconn'],
+  ['an unrelated "_506" in a text is not Orange\'s code', rcpt('550 5.7.1 message id abc_506 rejected as spam', { status: '5.7.1', command: 'DATA' }), 'spamdetected'],
   ['Google group that refuses the post', rcpt("550 5.7.1 You don't have permission to post to this group - gsmtp", { recipient: 'group@googlegroups.com', status: '5.7.1' }), 'rejected'],
 ];
 
@@ -123,4 +137,28 @@ test('isPublicIp / prefixOf IPv4 fast path agrees with the ranges ipaddr.js name
   t.is(prefixOf('203.0.113.99'), '203.0.113.0/24');
   t.true(isPublicIp('2001:db8::1'));
   t.false(isPublicIp('fe80::1'));
+});
+
+test('fixture exim-pipe-01: a failed pipe delivery → the address in the pipe line, the pipe as diagnostic, mailererror', (t) => {
+  const [r, ...rest] = parsed('exim-pipe-01');
+  t.is(rest.length, 0);
+  t.is(r!.recipient, 'erin@example.com');
+  t.regex(r!.diagnostic, /^pipe to \|\/usr\/local\/bin\/autoresponder/);
+  t.is(classify(r!, fields).reason, 'mailererror');
+});
+
+test('fixture groups-greeting-01: a greeting to the sender is not a recipient when X-Failed-Recipients names the group', (t) => {
+  const rs = parsed('groups-greeting-01');
+  t.deepEqual(rs.map((r) => r.recipient), ['team-list@googlegroups.com']);
+  t.is(classify(rs[0]!, fields).reason, 'rejected');
+});
+
+test('fixture rfc3464-broken-boundary-01: the inline report gives each recipient its own words, never the block', (t) => {
+  const rs = parsed('rfc3464-broken-boundary-01');
+  const byAddr = new Map(rs.map((r) => [r.recipient, r]));
+  t.regex(byAddr.get('heidi@example.net')!.diagnostic, /not a registered gateway user/);
+  const delayed = byAddr.get('ivan@example.org')!;
+  t.is(delayed.action, 'delayed');
+  t.notRegex(delayed.diagnostic, /Final-Recipient|Diagnostic-Code|gateway user/);
+  t.is(classify(delayed, fields).reason, 'expired');
 });

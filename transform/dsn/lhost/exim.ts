@@ -1,4 +1,5 @@
 // Exim: "This message was created automatically by mail delivery software", X-Failed-Recipients.
+import { ADDR } from '../text-report.ts';
 import { defineLhost } from './define.ts';
 
 export const exim = defineLhost({
@@ -11,4 +12,6 @@ export const exim = defineLhost({
   ],
   // "A message sent by <sender> could not be delivered": recipients come after "address(es) failed:"
   start: [/address(?:\(es\))? failed:|addresses failed:/i],
+  // "pipe to |/usr/local/bin/prog user@example.com ...": delivery to a program (a local mailer) failed
+  recipientLines: [new RegExp(String.raw`^\s*(?<diag>pipe to \|.*?(?<addr>${ADDR}).*)$`)],
 });
