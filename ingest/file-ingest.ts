@@ -19,12 +19,16 @@ export interface FileIngestOptions {
   /** called after each stored batch and once per finished file */
   onProgress?: (tally: Tally, filesDone: number) => void;
   log: Log;
+  /** stop reading new messages; the ones already read are finished, stored and counted */
+  signal?: AbortSignal;
 }
 
 export interface FileIngestSummary extends Tally {
   unreadable: number;
   files: number;
   dlqFile: string;
+  /** the run was stopped (signal) before it read every input */
+  interrupted: boolean;
 }
 
 export async function ingestFiles(config: Readonly<Config>, paths: string[], o: FileIngestOptions): Promise<FileIngestSummary> {
@@ -51,9 +55,18 @@ export async function ingestFiles(config: Readonly<Config>, paths: string[], o: 
   const ahead: { item: SourceItem; result: Promise<StepResult> | null }[] = [];
   const window = pool ? pool.window : 1;
   async function* inOrder(): AsyncGenerator<{ item: SourceItem; result: Promise<StepResult> | null }> {
-    for await (const item of readSources(paths)) {
-      ahead.push({ item, result: item.kind === 'record' ? pipeline(item) : null });
-      if (ahead.length >= window) yield ahead.shift()!;
+    const source = readSources(paths)[Symbol.asyncIterator]();
+    try {
+      // On a stop signal no further message is read; those already read are finished, stored and counted.
+      while (!o.signal?.aborted) {
+        const next = await source.next();
+        if (next.done) break;
+        const item = next.value;
+        ahead.push({ item, result: item.kind === 'record' ? pipeline(item) : null });
+        if (ahead.length >= window) yield ahead.shift()!;
+      }
+    } finally {
+      await source.return?.(undefined); // closes the file or mbox being read
     }
     while (ahead.length > 0) yield ahead.shift()!;
   }
@@ -81,5 +94,5 @@ export async function ingestFiles(config: Readonly<Config>, paths: string[], o: 
     await pool?.close(); // its threads would keep the process alive
   }
   if (lastFile !== null) { files++; o.onProgress?.(tally, files); }
-  return { ...tally, unreadable, files, dlqFile: deadLetters.target };
+  return { ...tally, unreadable, files, dlqFile: deadLetters.target, interrupted: o.signal?.aborted ?? false };
 }

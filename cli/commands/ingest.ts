@@ -24,21 +24,40 @@ export function registerIngest(program: Command): void {
     .option('--workers <n>', 'transform worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)')
     .addHelpText('after', '\nIngesting the same files twice stores nothing twice (deterministic event ids and insert tokens).\n' +
       'Unparseable messages go to <data-dir>/dlq.ndjson (bytes base64, with the reason).\n' +
-      'Closing line on stdout: `ingest.summary read=... stored=... events=... dead_lettered=... skipped=... unreadable=...`.')
+      'Closing line on stdout: `ingest.summary read=... stored=... events=... dead_lettered=... skipped=... unreadable=...`.\n' +
+      'Ctrl-C (SIGINT) or SIGTERM: stops reading, stores and counts what was read, prints the summary with\n' +
+      '`interrupted=1` and exits 130 (143 for SIGTERM); run the same command again to ingest the rest. A second\n' +
+      'Ctrl-C quits at once (nothing is stored twice by the next run either).')
     .action(async (flags: IngestFlags) => {
       const config = loadConfig(process.env, flags);
-      const summary = await runIngest(config, flags.from ?? []);
-      process.stdout.write(`${summaryLine(summary)}\n`);
-      if (summary.unreadable > 0) process.exitCode = 1;
+      const stop = new AbortController();
+      let stoppedBy: NodeJS.Signals | undefined;
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (stoppedBy) process.exit(128 + (sig === 'SIGTERM' ? 15 : 2));
+        stoppedBy = sig;
+        process.stderr.write(`${timestamped(`ingest.stopping signal=${sig}: finishing the messages already read; press Ctrl-C again to quit at once`)}\n`);
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const summary = await runIngest(config, flags.from ?? [], stop.signal);
+        process.stdout.write(`${summaryLine(summary)}\n`);
+        if (stoppedBy) process.exitCode = 128 + (stoppedBy === 'SIGTERM' ? 15 : 2);
+        else if (summary.unreadable > 0) process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     });
 }
 
 export function summaryLine(s: FileIngestSummary): string {
-  return accountingLine('ingest.summary', s, { unreadable: s.unreadable, files: s.files });
+  return accountingLine('ingest.summary', s, { unreadable: s.unreadable, files: s.files, ...(s.interrupted ? { interrupted: 1 } : {}) });
 }
 
 /** Opens the store, ingests, closes. Progress: a bar when stderr is a terminal, plain periodic lines otherwise. */
-export async function runIngest(config: Readonly<Config>, paths: string[]): Promise<FileIngestSummary> {
+export async function runIngest(config: Readonly<Config>, paths: string[], signal?: AbortSignal): Promise<FileIngestSummary> {
   if (paths.length === 0) throw new ConfigError('ingest: give at least one path with --from PATH');
   const log = (line: string) => process.stderr.write(`${timestamped(line)}\n`);
   const store = await openStore(config.store);
@@ -53,7 +72,7 @@ export async function runIngest(config: Readonly<Config>, paths: string[]): Prom
     let lastRead = 0;
     try {
       return await ingestFiles(config, paths, {
-        store, log,
+        store, log, signal,
         onProgress: (t, files) => {
           if (bar) { bar.update(files, { events: t.events }); return; }
           if (Date.now() - lastLine >= config.logEverySeconds * 1000 || t.read - lastRead >= config.logEveryRecords) {

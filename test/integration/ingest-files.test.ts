@@ -1,6 +1,6 @@
 // `ingest --from` (no Kafka) as the CLI, twice over the same files: the second run stores nothing new, and the
 // accounting adds up. The CLI runs as a child; this process opens the store only after both runs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,4 +58,52 @@ test('ingest --from twice: same store contents, accounting adds up, dead letters
     await store.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
+});
+
+test('ingest --from stopped by SIGINT: what was read is stored and counted, exit 130, a second run stores the rest once', async (t) => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-ingest-int-'));
+  const dataDir = path.join(work, 'data');
+  const total = 800;
+  const set = bounceSet(total, 'intr');
+  const mbox = path.join(work, 'big.mbox');
+  fs.writeFileSync(mbox, set.messages.map((m) => `From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n${m.toString('latin1').replace(/\r\n/g, '\n')}\n`).join(''), 'latin1');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, BOUNCE_DATA_DIR: dataDir, BOUNCE_RETENTION_DAYS: '3650', BOUNCE_BATCH_ROWS: '10',
+    BOUNCE_LOG_EVERY_RECORDS: '10', BOUNCE_TRANSFORM_WORKERS: '0',
+  };
+  delete env.CLICKHOUSE_URL;
+
+  // First run: SIGINT as soon as the first batches are stored.
+  const child = spawn(process.execPath, [CLI, 'ingest', '--from', mbox], { env });
+  let stdout = '';
+  let stderr = '';
+  let signalled = false;
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    if (!signalled && /ingest\.progress read=\d+/.test(stderr)) { signalled = true; child.kill('SIGINT'); }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.true(signalled, stderr);
+  t.is(code, 130, stderr);
+  t.regex(stderr, /ingest\.stopping signal=SIGINT/);
+  const first = parseAccounting(stdout);
+  t.regex(stdout, /interrupted=1 balanced=yes/, stdout);
+  t.true(first.read > 0 && first.read < total, `read ${first.read} of ${total}`);
+  t.is(first.stored, first.read, 'every message read was stored (all are bounces)');
+
+  const countRows = async () => {
+    const store = await openStore(testConfig({ store: { dataDir, retentionDays: 3650 } }).store);
+    try { return await storeCounts(store.client, 'intr'); } finally { await store.close(); }
+  };
+  t.is((await countRows()).rawRows, first.stored, 'the store holds exactly what the summary says');
+
+  const second = spawnSync(process.execPath, [CLI, 'ingest', '--from', mbox], { env: { ...env, BOUNCE_BATCH_ROWS: '400' }, encoding: 'utf8' });
+  t.is(second.status, 0, second.stderr);
+  t.like(parseAccounting(second.stdout), { read: total, stored: total });
+  t.notRegex(second.stdout, /interrupted/);
+  const after = await countRows();
+  t.is(after.rawRows, total, 'the messages of the first run were not stored again');
+  t.is(after.uniqueIds, total);
+  fs.rmSync(work, { recursive: true, force: true });
 });
