@@ -17,8 +17,9 @@ export function createKafka(config: Pick<Config, 'kafka'>, log: Log, clientSuffi
     brokers: [...config.kafka.brokers],
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
-      // The group coordinator is briefly "not available" while a fresh broker loads __consumer_offsets.
-      if (/coordinator is not available|GroupCoordinator/.test(entry.log.message + String(entry.log.error ?? ''))) return;
+      // The group and transaction coordinators are briefly "not available" / "loading" while a fresh broker
+      // loads __consumer_offsets and __transaction_state; kafkajs retries those on its own.
+      if (/coordinator is (?:not available|loading)|GroupCoordinator/.test(entry.log.message + String(entry.log.error ?? ''))) return;
       log(`kafka.${entry.label.toLowerCase()} ${entry.log.message}${entry.log.error ? `: ${entry.log.error}` : ''}`);
     },
   });
