@@ -1,4 +1,5 @@
 // The one write path into the store: a batch of BounceEvents → bounce_events (JSONEachRow), deduplicated by token.
+import fs from 'node:fs';
 import type { Store } from './client.ts';
 import type { BounceEvent } from '../transform/bounce-event.ts';
 import { StoreWriteError } from '../transform/errors.ts';
@@ -42,22 +43,17 @@ function toRow(e: BounceEvent): BounceEvent {
   };
 }
 
-/**
- * The event ids of this batch that bounce_events already holds. The bounce-time range, provider and category
- * narrow the read to the days (and key ranges) the batch covers.
- */
+/** queries/write/stored-event-ids.sql: the event ids of a batch that bounce_events already holds. */
+export const STORED_EVENT_IDS_SQL = fs.readFileSync(new URL('./write/stored-event-ids.sql', import.meta.url), 'utf8');
+
 async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Set<string>> {
   // 'YYYY-MM-DD hh:mm:ss' and ISO text sort alike once the T is a space.
   const times = events.map((e) => e.bounced_at.replace('T', ' ')).sort();
-  const [lo, hi] = [times[0], times[times.length - 1]];
   const rs = await store.client.query({
-    query: `SELECT DISTINCT event_id FROM ${EVENTS_TABLE}
-      WHERE toDate(bounced_at) >= toDate(parseDateTimeBestEffort({lo:String}, 'UTC'))
-        AND toDate(bounced_at) <= toDate(parseDateTimeBestEffort({hi:String}, 'UTC'))
-        AND provider IN {providers:Array(String)} AND category IN {categories:Array(String)}
-        AND event_id IN {ids:Array(String)}`,
+    query: STORED_EVENT_IDS_SQL,
     query_params: {
-      lo, hi,
+      lo: times[0],
+      hi: times[times.length - 1],
       providers: [...new Set(events.map((e) => e.provider))],
       categories: [...new Set(events.map((e) => e.category))],
       ids: events.map((e) => e.event_id),
