@@ -66,12 +66,21 @@ export async function openReadOnlyClient(store: Store): Promise<ClickHouseClient
   return client;
 }
 
+/** READONLY (a readonly profile) or ACCESS_DENIED (no grant): the user may not run this DDL. */
+export function isNotAllowed(err: unknown): boolean {
+  const code = Number((err as { code?: unknown })?.code);
+  return code === 164 || code === 497;
+}
+
 async function openServer(store: Config['store']): Promise<Store> {
   const auth = { url: store.url!, username: store.user, password: store.password };
   const bootstrap = createClient(auth);
   try {
     const onCluster = store.cluster ? ` ON CLUSTER ${checkIdentifier(store.cluster, 'CLICKHOUSE_CLUSTER')}` : '';
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${store.database}${onCluster}` });
+    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${store.database}${onCluster}` }).catch((err: unknown) => {
+      // a read-only or insert-only user may not create it; the database then exists already (or its first query says so)
+      if (!isNotAllowed(err)) throw err;
+    });
   } catch (err) {
     if (err instanceof BouncePipelineError) throw err;
     throw new BouncePipelineError(

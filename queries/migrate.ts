@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../cli/config.ts';
 import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
-import type { Store } from './client.ts';
+import { isNotAllowed, type Store } from './client.ts';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -117,10 +117,26 @@ ENGINE = {{engine:MergeTree}}
 ORDER BY name;
 `;
 
+const ASK_ADMIN = 'run `bounce-pipeline migrate` as a ClickHouse user that may create tables (bounce_admin in docker-compose.yml)';
+
 export async function migrate(store: Store, opts: MigrateOptions): Promise<MigrateResult> {
   const migrations = loadMigrations(opts.migrationsDir);
-  for (const stmt of renderStatements(BOOTSTRAP_SQL, opts)) await store.client.command({ query: stmt });
-  const rs = await store.client.query({ query: 'SELECT name, checksum FROM schema_migrations ORDER BY name', format: 'JSONEachRow' });
+  // A read-only or insert-only user (Grafana, the consumer, a postmaster's reports) cannot run even CREATE ... IF NOT
+  // EXISTS; on a migrated store it needs no DDL at all, so go on and read what is applied.
+  let mayWrite = true;
+  try {
+    for (const stmt of renderStatements(BOOTSTRAP_SQL, opts)) await store.client.command({ query: stmt });
+  } catch (err) {
+    if (!isNotAllowed(err)) throw err;
+    mayWrite = false;
+  }
+  let rs;
+  try {
+    rs = await store.client.query({ query: 'SELECT name, checksum FROM schema_migrations ORDER BY name', format: 'JSONEachRow' });
+  } catch (err) {
+    if (mayWrite) throw err;
+    throw new MigrationError(`the store has no schema yet (or this user may not read schema_migrations) and this user may not create it: ${ASK_ADMIN}`, err);
+  }
   const done = new Map((await rs.json<{ name: string; checksum: string }>()).map((r) => [r.name, r.checksum]));
 
   const known = new Set(migrations.map((m) => m.name));
@@ -140,13 +156,17 @@ export async function migrate(store: Store, opts: MigrateOptions): Promise<Migra
   const pending = migrations.filter((m) => !done.has(m.name));
   const result: MigrateResult = { applied: [], pending: pending.map((m) => m.name), existing: [...done.keys()].sort() };
   if (opts.dryRun) return result;
+  if (!mayWrite && pending.length > 0) {
+    throw new MigrationError(`${pending.length} migration(s) pending (${result.pending.join(', ')}) and this user may not apply them: ${ASK_ADMIN}`);
+  }
 
   for (const m of pending) {
     for (const stmt of renderStatements(m.sql, opts)) {
       try {
         await store.client.command({ query: stmt });
       } catch (err) {
-        throw new MigrationError(`migration ${m.name} failed: ${(err as Error).message}\nstatement:\n${stmt}`, err);
+        const hint = isNotAllowed(err) ? `\nThis user may not change the schema: ${ASK_ADMIN}.` : '';
+        throw new MigrationError(`migration ${m.name} failed: ${(err as Error).message}\nstatement:\n${stmt}${hint}`, err);
       }
     }
     await store.client.insert({

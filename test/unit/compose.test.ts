@@ -41,7 +41,22 @@ const exampleVars = new Map(
 );
 
 test('docker-compose.yml parses and names the expected services', (t) => {
-  t.deepEqual(Object.keys(compose.services).sort(), ['clickhouse', 'consumer', 'grafana', 'kafka', 'migrate']);
+  t.deepEqual(Object.keys(compose.services).sort(), ['cli', 'clickhouse', 'consumer', 'grafana', 'kafka', 'migrate']);
+});
+
+test('the cli tool service: read-only user, not started by `up`, reports land in ./reports', (t) => {
+  const cli = compose.services.cli as Service & { profiles?: string[]; command?: string[] };
+  t.deepEqual(cli.profiles, ['tools'], '`docker compose up` must not start it');
+  t.is(env(cli).CLICKHOUSE_USER, 'bounce_reader');
+  t.is(env(cli).CLICKHOUSE_URL, 'http://clickhouse:8123');
+  t.deepEqual(cli.command, ['--help']);
+  t.true((cli.volumes ?? []).some((v) => volumeSource(v) === './reports'));
+  t.is((cli.depends_on as Record<string, { condition: string }>).migrate?.condition, 'service_completed_successfully');
+  const reader = /<bounce_reader>([\s\S]*?)<\/bounce_reader>/.exec(usersXml)?.[1] ?? '';
+  t.deepEqual([...reader.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]), ['GRANT SELECT ON bounces.*']);
+  t.regex(reader, /<profile>bounce_reader_readonly<\/profile>/);
+  const profile = /<bounce_reader_readonly>([\s\S]*?)<\/bounce_reader_readonly>/.exec(usersXml)?.[1] ?? '';
+  t.regex(profile, /<readonly>2<\/readonly>/, 'readonly=2: reads and query settings, no writes (the sql command sets readonly=2 itself)');
 });
 
 test('every service has a healthcheck with a test command', (t) => {
@@ -163,7 +178,7 @@ test('ClickHouse: default user only from localhost, nothing published, our users
   t.regex(defaultUser, /<networks replace="replace">/);
   const ips = [...defaultUser.matchAll(/<ip>([^<]+)<\/ip>/g)].map((m) => m[1]).sort();
   t.deepEqual(ips, ['127.0.0.1', '::1']);
-  for (const user of ['bounce_admin', 'bounce_ingest', 'bounce_grafana']) {
+  for (const user of ['bounce_admin', 'bounce_ingest', 'bounce_grafana', 'bounce_reader']) {
     const block = new RegExp(`<${user}>([\\s\\S]*?)</${user}>`).exec(usersXml)?.[1] ?? '';
     const from = /<password from_env="([A-Z_]+)"\/>/.exec(block)?.[1];
     t.truthy(from, `${user} needs <password from_env="..."/>`);
@@ -172,7 +187,7 @@ test('ClickHouse: default user only from localhost, nothing published, our users
   const ingest = /<bounce_ingest>([\s\S]*?)<\/bounce_ingest>/.exec(usersXml)?.[1] ?? '';
   const grants = [...ingest.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]);
   t.true(grants.includes('GRANT INSERT ON bounces.*'));
-  t.false(grants.some((g) => /\b(ALL|DROP|ALTER|TRUNCATE|DELETE)\b/.test(g)), `ingest grants too much: ${grants.join('; ')}`);
+  t.false(grants.some((g) => /\b(ALL|DROP|ALTER|TRUNCATE|DELETE|CREATE)\b/.test(g)), `ingest grants too much: ${grants.join('; ')}`);
   const grafana = /<bounce_grafana>([\s\S]*?)<\/bounce_grafana>/.exec(usersXml)?.[1] ?? '';
   t.deepEqual([...grafana.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]), ['GRANT SELECT ON bounces.*']);
   t.regex(grafana, /<profile>bounce_grafana_readonly<\/profile>/);
