@@ -7,17 +7,35 @@
 -- allowed category: ip_blocklist, ip_reputation
 -- param provider: String = '' -- listings by this provider only, or empty for all
 -- columns: provider, sending_ip, listed_at, account, events, recipients, first_event, last_event
--- Reads raw rows through the by_sending_ip projection (0007): only the listed IPs' events in the hours of each lookback.
+-- Reads events_by_ip (0008: per-event rows ordered by sending IP and time, account and a recipient hash), only the
+-- listed IPs' events in the hours of each lookback. Listing starts come from listing_hourly over the window plus one
+-- episode gap (v_episode_settings), not from v_listing_episodes over the whole table.
 -- events is count(): insertEvents never stores an event id twice. recipients: distinct by 64-bit hash (a collision
--- among a few thousand recipients is ~1e-12 likely; uniqExact on the strings cost twice the time).
+-- among a few thousand recipients is ~1e-12 likely).
 WITH listings AS
 (
-    SELECT provider, sending_ip, toIPv6(sending_ip) AS ip, first_seen
-    FROM v_listing_episodes
-    WHERE category = {category:String}
-      AND ({provider:String} = '' OR provider = {provider:String})
-      AND first_seen >= {since:DateTime('UTC')}
-      AND first_seen < {until:DateTime('UTC')}
+    -- Listing starts in [since, until), by the rule of v_listing_episodes (the first hour after more than the episode
+    -- gap of silence), computed over the window plus one gap of history instead of over all of listing_hourly.
+    SELECT provider, replaceRegexpOne(toString(ip), '^::ffff:', '') AS sending_ip, ip, h_first AS first_seen
+    FROM
+    (
+        SELECT provider, sending_ip AS ip, h_first,
+               dateDiff('second', lagInFrame(h_last, 1, toDateTime(0, 'UTC')) OVER
+                   (PARTITION BY provider, sending_ip ORDER BY hour ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), h_first)
+                   > (SELECT gap_hours FROM v_episode_settings) * 3600 AS is_new
+        FROM
+        (
+            SELECT provider, sending_ip, hour, toDateTime(min(first_seen), 'UTC') AS h_first, toDateTime(max(last_seen), 'UTC') AS h_last
+            FROM listing_hourly
+            WHERE category = {category:String}
+              AND ({provider:String} = '' OR provider = {provider:String})
+              AND sending_ip != toIPv6('::')
+              AND hour >= toStartOfHour({since:DateTime('UTC')}) - toIntervalHour((SELECT gap_hours FROM v_episode_settings) + 1)
+              AND hour < {until:DateTime('UTC')}
+            GROUP BY provider, sending_ip, hour
+        )
+    )
+    WHERE is_new AND h_first >= {since:DateTime('UTC')} AND h_first < {until:DateTime('UTC')}
 )
 SELECT
     l.provider AS provider,
@@ -25,13 +43,13 @@ SELECT
     l.first_seen AS listed_at,
     e.account AS account,
     count() AS events,
-    uniqExact(cityHash64(e.recipient)) AS recipients,
+    uniqExact(e.recipient_hash) AS recipients,
     min(e.bounced_at) AS first_event,
     max(e.bounced_at) AS last_event
 FROM
 (
-    SELECT account, recipient, bounced_at, sending_ip
-    FROM bounce_events
+    SELECT account, recipient_hash, bounced_at, sending_ip
+    FROM events_by_ip
     WHERE bounced_at >= {since:DateTime('UTC')} - toIntervalHour({lookback_hours:UInt32})
       AND bounced_at < {until:DateTime('UTC')}
       -- Prefilter, a hash-set test per row before the join: each candidate start × the hours of its lookback.
@@ -56,7 +74,6 @@ FROM
               )
           )
           WHERE maybe_new AND h_first >= {since:DateTime('UTC')} AND h_first < {until:DateTime('UTC')})
-      AND account != ''
 ) AS e
 INNER JOIN listings AS l ON e.sending_ip = l.ip
 WHERE e.bounced_at >= l.first_seen - toIntervalHour({lookback_hours:UInt32})

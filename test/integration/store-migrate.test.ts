@@ -83,7 +83,9 @@ test('the cluster variant parses (ClickHouse parser via formatQuery): Replicated
   t.regex(all, /ENGINE = ReplicatedReplacingMergeTree/);
   t.regex(all, /ENGINE = Distributed\('bp_cluster', currentDatabase\(\), bounce_events_local, sipHash64\(event_id\)\)/);
   t.regex(all, /CREATE MATERIALIZED VIEW IF NOT EXISTS listing_hourly_mv ON CLUSTER bp_cluster TO listing_hourly_local/);
-  t.is(formatted.filter((f) => /ENGINE = Distributed/.test(f)).length, 4);
+  t.is(formatted.filter((f) => /ENGINE = Distributed/.test(f)).length, 5);
+  t.regex(all, /CREATE MATERIALIZED VIEW IF NOT EXISTS events_by_ip_mv ON CLUSTER bp_cluster TO events_by_ip_local/);
+  t.regex(all, /CREATE OR REPLACE VIEW v_episode_settings ON CLUSTER bp_cluster\s+AS SELECT toUInt32\(12\) AS gap_hours/);
   t.regex(all, /ALTER TABLE code_hourly_local ON CLUSTER bp_cluster/);
   t.regex(all, /ALTER TABLE bounce_events_local ON CLUSTER bp_cluster\s+\(ADD PROJECTION IF NOT EXISTS by_sending_ip/);
   t.false(formatted.some((f) => /^INSERT/.test(f)), 'no single-node backfill in the cluster variant');
@@ -104,12 +106,15 @@ test.serial('migrations added later backfill the events stored before them (code
     // A replay stored twice before 0006 (older versions did not drop stored ids): the counter backfill counts it once.
     await store.client.insert({ table: 'bounce_events', format: 'JSONEachRow',
       values: [events[0]].map((e) => ({ ...e, sending_ip: toIPv6Text(e.sending_ip), listed_ip: e.listed_ip ? toIPv6Text(e.listed_ip) : null })) });
-    t.deepEqual((await migrate(store, store.config.store)).applied, ['0005_code_hourly', '0006_rollup_counters', '0007_events_by_ip']);
+    t.deepEqual((await migrate(store, store.config.store)).applied,
+      ['0005_code_hourly', '0006_rollup_counters', '0007_events_by_ip', '0008_events_by_ip']);
     const got = await rows<{ provider: string; events: number; n_events: number }>(
       'SELECT provider, toUInt32(uniqMerge(events)) AS events, toUInt32(sum(n_events)) AS n_events FROM code_hourly GROUP BY provider ORDER BY provider');
     t.deepEqual(got, [{ provider: 'google', events: 1, n_events: 1 }, { provider: 'microsoft', events: 2, n_events: 2 }]);
     const listed = await rows<{ n: number }>('SELECT toUInt32(sum(n_rejections)) AS n FROM listing_hourly');
     t.deepEqual(listed, [{ n: 3 }], 'listing_hourly counters backfilled too (all three are block-list rejections)');
+    const byIp = await rows<{ n: number; accounts: number }>('SELECT toUInt32(count()) AS n, toUInt32(uniqExact(account)) AS accounts FROM events_by_ip');
+    t.deepEqual(byIp, [{ n: 3, accounts: 1 }], 'events_by_ip backfilled from bounce_events FINAL: the row stored twice counts once');
   } finally {
     await store.client.command({ query: `USE ${store.database}` });
   }
