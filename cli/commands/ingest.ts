@@ -33,7 +33,7 @@ export function registerIngest(program: Command): void {
       const stop = new AbortController();
       let stoppedBy: NodeJS.Signals | undefined;
       const onSignal = (sig: NodeJS.Signals) => {
-        if (stoppedBy) process.exit(128 + (sig === 'SIGTERM' ? 15 : 2));
+        if (stoppedBy) process.exit(signalExitCode(sig));
         stoppedBy = sig;
         process.stderr.write(`${timestamped(`ingest.stopping signal=${sig}: finishing the messages already read; press Ctrl-C again to quit at once`)}\n`);
         stop.abort();
@@ -43,7 +43,7 @@ export function registerIngest(program: Command): void {
       try {
         const summary = await runIngest(config, flags.from ?? [], stop.signal);
         process.stdout.write(`${summaryLine(summary)}\n`);
-        if (stoppedBy) process.exitCode = 128 + (stoppedBy === 'SIGTERM' ? 15 : 2);
+        if (stoppedBy) process.exitCode = signalExitCode(stoppedBy);
         else if (summary.unreadable > 0) process.exitCode = 1;
       } finally {
         process.off('SIGINT', onSignal);
@@ -51,6 +51,9 @@ export function registerIngest(program: Command): void {
       }
     });
 }
+
+/** The shell's convention for a run ended by a signal: 130 for SIGINT, 143 for SIGTERM. */
+const signalExitCode = (sig: NodeJS.Signals): number => 128 + (sig === 'SIGTERM' ? 15 : 2);
 
 export function summaryLine(s: FileIngestSummary): string {
   return accountingLine('ingest.summary', s, { unreadable: s.unreadable, files: s.files, ...(s.interrupted ? { interrupted: 1 } : {}) });

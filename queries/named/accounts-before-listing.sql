@@ -52,28 +52,10 @@ FROM
     FROM events_by_ip
     WHERE bounced_at >= {since:DateTime('UTC')} - toIntervalHour({lookback_hours:UInt32})
       AND bounced_at < {until:DateTime('UTC')}
-      -- Prefilter, a hash-set test per row before the join: each candidate start × the hours of its lookback.
-      -- Candidates come straight from listing_hourly (no episode view): any hour after a silence of more than an
-      -- hour, a superset of the episode starts for every episode gap (>= 1 h); the join below keeps the real ones.
+      -- Prefilter, a hash-set test per row before the join: each listing start × the hours of its lookback.
       AND (sending_ip, toStartOfHour(bounced_at)) IN (
-          SELECT sending_ip, arrayJoin(arrayMap(h -> toStartOfHour(h_first) - toIntervalHour(h), range(toUInt32({lookback_hours:UInt32}) + 1)))
-          FROM
-          (
-              SELECT sending_ip, h_first,
-                     dateDiff('second', lagInFrame(h_last, 1, toDateTime(0, 'UTC')) OVER
-                         (PARTITION BY provider, sending_ip ORDER BY hour ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), h_first) > 3600 AS maybe_new
-              FROM
-              (
-                  SELECT provider, sending_ip, hour, min(first_seen) AS h_first, max(last_seen) AS h_last
-                  FROM listing_hourly
-                  WHERE category = {category:String}
-                    AND ({provider:String} = '' OR provider = {provider:String})
-                    AND hour >= toStartOfHour({since:DateTime('UTC')}) - toIntervalHour(2)
-                    AND hour < {until:DateTime('UTC')}
-                  GROUP BY provider, sending_ip, hour
-              )
-          )
-          WHERE maybe_new AND h_first >= {since:DateTime('UTC')} AND h_first < {until:DateTime('UTC')})
+          SELECT ip, arrayJoin(arrayMap(h -> toStartOfHour(first_seen) - toIntervalHour(h), range(toUInt32({lookback_hours:UInt32}) + 1)))
+          FROM listings)
 ) AS e
 INNER JOIN listings AS l ON e.sending_ip = l.ip
 WHERE e.bounced_at >= l.first_seen - toIntervalHour({lookback_hours:UInt32})
