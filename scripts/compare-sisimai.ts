@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { toBounceEventsSync } from '../transform/bounce-event.ts';
 import { parseBounce } from '../transform/dsn/index.ts';
 import { normalizeLineEnds } from '../transform/mime.ts';
+import { isPseudoStatus } from '../transform/pseudo-status.ts';
 import { CATEGORY_OF_REASON, type Reason } from '../transform/vocabulary.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,11 +87,12 @@ async function main(): Promise<void> {
   const agree = (f: (j: (typeof joined)[number]) => boolean) => joined.filter(f).length;
   const pct = (n: number) => (joined.length ? ((100 * n) / joined.length).toFixed(1) : '0.0');
   const statusAgree = agree((j) => j.ours.status === j.theirs.status);
-  // Sisimai invents x.0.9xx codes when a bounce carries none; we leave those empty or x.0.0.
-  const realCode = joined.filter((j) => !/^\d\.0\.9\d\d$/.test(j.theirs.status));
+  // Both sides give x.0.9xx pseudo codes when a bounce carries no enhanced status (transform/pseudo-status.ts):
+  // agreement on a real code is agreement on what the MTA wrote; on a pseudo code, agreement on the reason.
+  const realCode = joined.filter((j) => !isPseudoStatus(j.theirs.status));
   const statusAgreeReal = realCode.filter((j) => j.ours.status === j.theirs.status).length;
-  // ... and counting "neither has a real code" (Sisimai x.0.9xx, ours empty or x.0.0) as agreement
-  const noCodeBoth = joined.filter((j) => /^\d\.0\.9\d\d$/.test(j.theirs.status) && (j.ours.status === '' || /^\d\.0\.0$/.test(j.ours.status))).length;
+  const pseudoBoth = joined.filter((j) => isPseudoStatus(j.theirs.status) && isPseudoStatus(j.ours.status));
+  const pseudoBothAgree = pseudoBoth.filter((j) => j.ours.status === j.theirs.status).length;
   const reasonAgree = agree((j) => j.ours.reason === j.theirs.reason);
   const reasonAgree4 = agree((j) => j.ours.reason === j.theirs.reason || (SISIMAI4_EQUIVALENT[j.ours.reason] ?? []).includes(j.theirs.reason));
   // Sisimai's reason put through our CATEGORY_OF_REASON (reasons we do not have count as 'other')
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
   out.write(`recipients: sisimai ${theirs.size}, ours ${ours.size}, joined ${joined.length}, only sisimai ${onlyTheirs.length}, only ours ${onlyOurs.length}\n`);
   out.write(`status agrees:     ${pct(statusAgree)}% (${statusAgree}/${joined.length}, target 90%)\n`);
   out.write(`status agrees where Sisimai has a real code (not its x.0.9xx pseudo codes): ${((100 * statusAgreeReal) / Math.max(1, realCode.length)).toFixed(1)}% (${statusAgreeReal}/${realCode.length})\n`);
-  out.write(`status agrees counting "no real code on either side" as agreement: ${pct(statusAgree + noCodeBoth)}% (${statusAgree + noCodeBoth}/${joined.length})\n`);
+  out.write(`status agrees where both give a pseudo code (no code in the bounce; the reasons decide): ${((100 * pseudoBothAgree) / Math.max(1, pseudoBoth.length)).toFixed(1)}% (${pseudoBothAgree}/${pseudoBoth.length})\n`);
   out.write(`reason agrees:     ${pct(reasonAgree)}% (${reasonAgree}/${joined.length}, target 80%)\n`);
   out.write(`reason agrees, Sisimai-5 refinements mapped back to Sisimai 4 (badreputation/requireptr → blocked, authfailure → securityerror|policyviolation|blocked, ratelimited → speeding|toomanyconn|blocked): ${pct(reasonAgree4)}% (${reasonAgree4}/${joined.length})\n`);
   out.write(`category agrees (both reasons through CATEGORY_OF_REASON): ${pct(categoryAgree)}% (${categoryAgree}/${joined.length})\n`);
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
   for (const [k, n] of top) out.write(`  ${String(n).padStart(4)}  ${k}\n`);
   await fs.mkdir(path.dirname(outFile), { recursive: true });
   await fs.writeFile(outFile, JSON.stringify({
-    dir, files: files.length, joined: joined.length, statusAgree, statusAgreeReal, realCodeRows: realCode.length, noCodeBoth, reasonAgree, reasonAgreeSisimai4Mapped: reasonAgree4, categoryAgree, replyAgree,
+    dir, files: files.length, joined: joined.length, statusAgree, statusAgreeReal, realCodeRows: realCode.length, pseudoBoth: pseudoBoth.length, pseudoBothAgree, reasonAgree, reasonAgreeSisimai4Mapped: reasonAgree4, categoryAgree, replyAgree,
     confusion: Object.fromEntries(top),
     statusDisagreements: joined.filter((j) => j.ours.status !== j.theirs.status),
     reasonDisagreements: joined.filter((j) => j.ours.reason !== j.theirs.reason),

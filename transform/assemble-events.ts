@@ -5,6 +5,7 @@ import { classify } from './classify.ts';
 import type { DsnFields } from './dsn-fields.ts';
 import { eventId, hashLocalPart, messageDigest } from './event-id.ts';
 import { bouncedAt, clickhouseDateTime, isoWithMs } from './event-time.ts';
+import { isTemporaryFailure, pseudoStatus } from './pseudo-status.ts';
 
 /** The diagnostic is capped in the event (the receiver's text is rarely longer; HTML junk can be). */
 export const MAX_DIAGNOSTIC_BYTES = 1024;
@@ -34,7 +35,8 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
       recipient,
       recipient_domain: domainOf(rcpt.recipient),
       action: rcpt.action,
-      status: rcpt.status,
+      // the code the MTA or receiver wrote; without one, Sisimai's pseudo code for the reason
+      status: rcpt.status || pseudoStatus(verdict.reason, isTemporaryFailure(rcpt.replyCode, rcpt.action, rcpt.diagnostic)),
       reply_code: rcpt.replyCode,
       diagnostic: capUtf8(rcpt.diagnostic, MAX_DIAGNOSTIC_BYTES),
       reason: verdict.reason,

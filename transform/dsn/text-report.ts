@@ -150,8 +150,10 @@ function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, text:
   const cls = status[0] ?? String(replyCode)[0];
   return {
     recipient: e.addr,
-    action: cls === '4' && delayed ? 'delayed' : 'failed',
-    status: status || (replyCode >= 400 ? `${String(replyCode)[0]}.0.0` : ''),
+    // a delay notice is a delay unless the receiver's code says the failure is permanent
+    action: delayed && cls !== '5' ? 'delayed' : 'failed',
+    // no code in the text: left empty (the event gets a pseudo code for its reason, see pseudo-status.ts)
+    status,
     replyCode,
     diagnostic,
     remoteMta: remoteMtaIn(diagnostic) || remoteMtaIn(text),

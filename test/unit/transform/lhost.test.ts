@@ -23,6 +23,15 @@ const rows: LhostExpect[] = [
 
 runLhostTable(test, rows);
 
+// No enhanced status in the bounce: the event carries Sisimai's pseudo code for its reason, the class from
+// the reply code or, without one, from the report (a delay notice is temporary). A code the MTA wrote, even
+// the generic 5.0.0, is kept as written.
+runLhostTable(test, [
+  { file: 'qmail-nocode-01', recipient: 'judy@example.org', status: '5.0.911', replyCode: 550, action: 'failed', mtaKind: 'qmail', diagnostic: /no mailbox here by that name/ },
+  { file: 'gmail-delay-nocode-01', recipient: 'leo@mail.example.net', status: '4.0.947', replyCode: 0, action: 'delayed', mtaKind: 'gmail' },
+  { file: 'rfc3464-generic-status-01', recipient: 'noah@example.org', status: '5.0.0', replyCode: 0, action: 'failed', mtaKind: 'postfix', diagnostic: /refused by the next hop/ },
+]);
+
 // A bounce forwarded as a message/rfc822 attachment is parsed from the attachment.
 runLhostTable(test, [
   { file: 'forwarded-01', recipient: 'bob@outlook.example.net', status: '5.7.1', replyCode: 550, action: 'failed', mtaKind: 'postfix', diagnostic: /\(S3150\)/ },
