@@ -29,7 +29,7 @@ const SEPARATOR = /^\s*[-=_*#~]{5,}\s*$/;
 /** RFC 3464 field lines printed inside the text part (some MTAs inline the report). */
 const DS_FIELD = /^(?:Reporting-MTA|Final-Recipient|Original-Recipient|Action|Status|Remote-MTA|Diagnostic-Code|Arrival-Date|Last-Attempt-Date|X-Postfix-[\w-]+)\s*:/i;
 /** Paragraphs that only say "this is a bounce"; never a diagnostic. */
-const BOILERPLATE = /^\s*(?:this (?:message was created automatically|is the mail system|is an automatically generated|is the qmail-send program|is a delivery status notification)|hi[.!]|a message that you sent could not be delivered|i'm sorry to have to inform you)/i;
+const BOILERPLATE = /^\s*(?:this (?:message was created automatically|is the mail system|is an automatically generated|is the qmail-send program|is a delivery status notification)|hi[.!]|a message that you sent could not be delivered|i'm sorry to have to inform you|for further assistance, please send mail to postmaster|if you do so, please include this problem report|the mail system\s*$)/i;
 
 interface Entry {
   addr: string;

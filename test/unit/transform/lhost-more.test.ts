@@ -46,3 +46,10 @@ test('IMail-style "<reason>: <address>" lines: the words before the address are 
   t.is(byRcpt.get('grace@example.com')?.reason, 'expired');
   t.is(byRcpt.get('heidi@example.com')?.reason, 'userunknown');
 });
+
+test('Postfix "Delivery report unavailable": no diagnostic from the notice boilerplate, reason undefined, pseudo status 5.0.900', async (t) => {
+  const e = (await events('postfix-noreport-01')).get('pavel@example.org');
+  t.is(e?.diagnostic, '');
+  t.is(e?.reason, 'undefined');
+  t.is(e?.status, '5.0.900');
+});

@@ -47,6 +47,7 @@ const reasons: Array<[string, DsnRecipient, Reason]> = [
   ['procmail failed writing the mailbox: mailererror, not the 5.2.0 filtered', rcpt('procmail: Lock failure on "/var/mail/u.lock" procmail: Error while writing to "/var/mail/u"', { status: '5.2.0' }), 'mailererror'],
   ['a pipe to procmail "Service unavailable": the local mailer failed', rcpt('554 "|exec /usr/bin/procmail -f-"... Service unavailable', { status: '5.5.0' }), 'mailererror'],
   ['"All recipient addresses rejected : Access denied" (Exchange Online directory check)', rcpt('550 5.4.1 All recipient addresses rejected : Access denied', { status: '5.4.1' }), 'userunknown'],
+  ['"Remote server does not support TLS": our TLS demand failed, a system error, not the 500 syntax error', rcpt('The error that the other server returned was: 500 Remote server does not support TLS (state 6).', { command: 'STARTTLS' }), 'systemerror'],
   ['InterScan "Please check if address is correct"', rcpt('Unable to deliver message to <user@example.net> (and other recipients in the same domain). Please check if address is correct.'), 'userunknown'],
   ['a delay notice with no words and only 4.4.0: expired (still queued)', rcpt('', { status: '4.4.0', action: 'delayed' }), 'expired'],
   ['a failure with no words and only 4.4.0 stays a network error', rcpt('', { status: '4.4.0' }), 'networkerror'],
