@@ -5,6 +5,7 @@
 -- param limit: UInt32 = 20 -- at most this many rows
 -- columns: provider, ms_code, status, category, events, sending_ips
 -- events: sum of code_hourly's counter (each stored event once); sending_ips: distinct IPs (state merge, small).
+-- status x.0.9xx is a pseudo code: the bounce carried no enhanced status; the number names the reason (docs/SCHEMA.md).
 SELECT
     provider, ms_code, status, category,
     sum(n_events) AS events,
