@@ -27,17 +27,18 @@ const DETAIL: Record<Reason, number> = {
  * Reasons Sisimai gives a 4.0.9xx code when the failure was temporary; the others keep 5.0.9xx even then
  * (a mailbox that does not exist is no temporary state, whatever the reply code said).
  */
-const TEMPORARY_DETAIL: Partial<Record<Reason, number>> = {
-  undefined: 900, onhold: 901, filtered: 924, rejected: 918, systemerror: 930, systemfull: 931,
-  notaccept: 932, networkerror: 944, toomanyconn: 945, speeding: 946, ratelimited: 946, expired: 947,
-  contenterror: 960, securityerror: 970, blocked: 971, authfailure: 972, badreputation: 975,
-  spamdetected: 980, mailboxfull: 922,
-};
+const CAN_BE_TEMPORARY = new Set<Reason>([
+  'undefined', 'onhold', 'filtered', 'rejected', 'systemerror', 'systemfull', 'notaccept', 'networkerror',
+  'toomanyconn', 'speeding', 'ratelimited', 'expired', 'contenterror', 'securityerror', 'blocked',
+  'authfailure', 'badreputation', 'spamdetected', 'mailboxfull',
+]);
+/** Where Sisimai's temporary number is not the permanent one. */
+const TEMPORARY_DETAIL: Partial<Record<Reason, number>> = { filtered: 924 };
 
 /** `4.0.947`, `5.0.911` …: the pseudo code for a reason, temporary (4) or permanent (5). */
 export function pseudoStatus(reason: Reason, temporary: boolean): string {
-  const temp = temporary ? TEMPORARY_DETAIL[reason] : undefined;
-  return temp !== undefined ? `4.0.${temp}` : `5.0.${DETAIL[reason]}`;
+  if (temporary && CAN_BE_TEMPORARY.has(reason)) return `4.0.${TEMPORARY_DETAIL[reason] ?? DETAIL[reason]}`;
+  return `5.0.${DETAIL[reason]}`;
 }
 
 /** True for a pseudo code (x.0.9xx), which no receiver writes. */
