@@ -1,6 +1,7 @@
 // One place that builds kafkajs clients from Config, routes kafkajs logs to ours, and creates missing topics.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, LogEntry } from 'kafkajs';
+import type { Admin, ITopicConfig, LogEntry } from 'kafkajs';
 import type { Config } from '../cli/config.ts';
 import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
 
@@ -30,9 +31,30 @@ export async function ensureTopics(admin: Admin, topics: string[], partitions: n
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((t) => !existing.has(t));
   if (missing.length > 0) {
-    await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+    await createTopicsAndWait(admin, missing.map((topic) => ({ topic, numPartitions: partitions })));
   }
   return missing;
+}
+
+// Metadata errors a broker gives while a topic it just created is still spreading through its metadata cache.
+const TOPIC_NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** Creates topics and waits until every partition has a leader. kafkajs' own `waitForLeaders` gives up on
+ *  UNKNOWN_TOPIC_OR_PARTITION, which a busy KRaft broker answers for a moment after the create. */
+export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
+  await admin.createTopics({ waitForLeaders: false, topics });
+  const names = topics.map((t) => t.topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
+      if (meta.length === names.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (!TOPIC_NOT_READY.has((err as { type?: string }).type ?? '')) throw err;
+    }
+    if (Date.now() > deadline) throw new BouncePipelineError(`topics ${names.join(', ')} have no leader ${timeoutMs / 1000} s after creation`, { stage: 'read', retriable: true });
+    await sleep(100);
+  }
 }
 
 /** Records produced but not yet committed by the group, summed over the topic's partitions. */
