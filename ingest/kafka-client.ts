@@ -1,6 +1,6 @@
 // One place that builds kafkajs clients from Config, routes kafkajs logs to ours, and creates missing topics.
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, LogEntry } from 'kafkajs';
+import type { Admin, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Config } from '../cli/config.ts';
 import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
 
@@ -10,11 +10,32 @@ export const NO_BROKERS_HELP =
   'KAFKA_BROKERS is not set. Set it (e.g. KAFKA_BROKERS=127.0.0.1:9092) or pass --brokers; ' +
   'for a local broker run `npm run kafka -- start` first.';
 
-export function createKafka(config: Pick<Config, 'kafka'>, log: Log, clientSuffix = ''): Kafka {
+/** How long to try (the MTA pipe gives up sooner than a long-running consumer would). */
+export interface KafkaTiming { connectionTimeout?: number; retry?: RetryOptions }
+
+/** SASL and TLS from config, in kafkajs terms (the TLS options go to node's tls.connect). */
+export function securityOptions(config: Pick<Config, 'kafka'>): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const { sasl, tls } = config.kafka;
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (tls) {
+    out.ssl = {
+      rejectUnauthorized: true, // the certificate chain and the server name are always checked
+      ...(tls.ca ? { ca: [tls.ca] } : {}),
+      ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
+      ...(tls.servername ? { servername: tls.servername } : {}),
+    };
+  }
+  if (sasl) out.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions;
+  return out;
+}
+
+export function createKafka(config: Pick<Config, 'kafka'>, log: Log, clientSuffix = '', timing: KafkaTiming = {}): Kafka {
   if (config.kafka.brokers.length === 0) throw new ConfigError(NO_BROKERS_HELP);
   return new Kafka({
     clientId: `${config.kafka.clientId}${clientSuffix}`,
     brokers: [...config.kafka.brokers],
+    ...securityOptions(config),
+    ...timing,
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       // The group and transaction coordinators are briefly "not available" / "loading" while a fresh broker
@@ -47,15 +68,53 @@ export async function consumerLag(admin: Admin, groupId: string, topic: string):
   return lag;
 }
 
-/** Connects a kafkajs client; a broker that does not answer becomes an error that says what to do. */
+/** Kafka refused who we are: retrying with the same settings cannot help. */
+export class KafkaAuthError extends BouncePipelineError {
+  constructor(message: string, cause: unknown) {
+    super(message, { stage: 'config', retriable: false, cause });
+  }
+}
+
+/** Connection failures that are about our credentials or TLS settings, with what to check. First match wins. */
+const SECURITY_FAILURES: { test: RegExp; advice: (c: Pick<Config, 'kafka'>) => string }[] = [
+  { test: /SASL|authentication failed|Authentication/i,
+    advice: (c) => `Kafka refused the SASL login of user "${c.kafka.sasl?.username ?? ''}" (mechanism ${c.kafka.sasl?.mechanism ?? 'none'}): ` +
+      'check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM against the broker\'s listener' },
+  { test: /altnames|Hostname\/IP does not match/i,
+    advice: () => 'the broker\'s TLS certificate does not name the host we connected to: connect by a name the certificate ' +
+      'lists, or set KAFKA_TLS_SERVERNAME to that name' },
+  { test: /self[- ]signed|unable to verify|unable to get (?:local )?issuer|certificate/i,
+    advice: (c) => `the broker's TLS certificate is not trusted: set KAFKA_TLS_CA_FILE to the CA that signed it${c.kafka.tls?.caFile ? ` (now ${c.kafka.tls.caFile})` : ''}` },
+];
+
+/** Connects a kafkajs client; a broker that does not answer or refuses us becomes an error that says what to do. */
 export async function connectOrExplain(client: { connect(): Promise<void> }, config: Pick<Config, 'kafka'>): Promise<void> {
   try {
     await client.connect();
   } catch (err) {
-    throw new BouncePipelineError(
-      `cannot reach Kafka at ${config.kafka.brokers.join(',')}: ${(err as Error).message}. ` +
-        'Is the broker running? For the local one: `npm run kafka -- start` (then KAFKA_BROKERS=127.0.0.1:9092).',
-      { stage: 'read', retriable: true, cause: err },
-    );
+    throw explainKafkaError(err, config);
   }
+}
+
+export function explainKafkaError(err: unknown, config: Pick<Config, 'kafka'>): BouncePipelineError {
+  if (err instanceof BouncePipelineError) return err;
+  const text = errorChain(err);
+  const security = SECURITY_FAILURES.find((f) => f.test.test(text));
+  if (security) return new KafkaAuthError(`cannot use Kafka at ${config.kafka.brokers.join(',')}: ${security.advice(config)} (${text})`, err);
+  return new BouncePipelineError(
+    `cannot reach Kafka at ${config.kafka.brokers.join(',')}: ${text}. ` +
+      'Is the broker running? For the local one: `npm run kafka -- start` (then KAFKA_BROKERS=127.0.0.1:9092).',
+    { stage: 'read', retriable: true, cause: err },
+  );
+}
+
+/** kafkajs wraps the real reason (a TLS or SASL error) in retry errors; the whole chain says what happened. */
+function errorChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const message = (e as Error).message ?? String(e);
+    if (!parts.includes(message)) parts.push(message);
+    e = (e as { originalError?: unknown }).originalError ?? (e as Error).cause;
+  }
+  return parts.join(': ');
 }
