@@ -14,6 +14,7 @@ import { produceSources } from '../../ingest/producer.ts';
 import { produceStdin } from '../../ingest/produce-stdin.ts';
 import { countSourceFiles, readSources } from '../../ingest/sources/files.ts';
 import { runMaildirWatch } from '../../ingest/watch-run.ts';
+import { assertMaildir } from '../../ingest/sources/maildir-watch.ts';
 import { ConfigError, BouncePipelineError } from '../../transform/errors.ts';
 
 interface ProduceFlags extends ConfigOverrides {
@@ -52,6 +53,7 @@ export function registerProduce(program: Command): void {
       const config = loadConfig(process.env, flags);
       if (flags.watch) {
         if (paths.length > 0) throw new ConfigError('produce --watch MAILDIR takes no other paths');
+        await assertMaildir(flags.watch); // before any connection: a typo should not wait for Kafka
         const kafka = createKafka(config, log, '-watch');
         await withTopic(kafka, config, (kafka) => runMaildirWatch(config, kafka, {
           maildir: flags.watch!, deleteAfter: Boolean(flags.delete), pollMs: positive('--poll-ms', flags.pollMs),

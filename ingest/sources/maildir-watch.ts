@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, Producer } from 'kafkajs';
 import { ENVELOPE_RECIPIENT_HEADER } from '../envelope.ts';
 import { errorText } from '../pipeline.ts';
+import { ConfigError } from '../../transform/errors.ts';
 import type { Log } from '../kafka-client.ts';
 import { toMessage } from '../producer.ts';
 
@@ -56,7 +57,7 @@ const curName = (name: string): string => (name.includes(':2,') ? name : `${name
 export async function assertMaildir(dir: string): Promise<void> {
   for (const sub of ['new', 'cur']) {
     const stat = await fs.stat(path.join(dir, sub)).catch(() => null);
-    if (!stat?.isDirectory()) throw new Error(`${dir} is not a Maildir: ${path.join(dir, sub)} is missing (a Maildir has tmp/, new/ and cur/)`);
+    if (!stat?.isDirectory()) throw new ConfigError(`${dir} is not a Maildir: ${path.join(dir, sub)} is missing (a Maildir has tmp/, new/ and cur/)`);
   }
 }
 
