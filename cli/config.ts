@@ -35,7 +35,7 @@ export interface Config {
   };
   logEveryRecords: number;
   logEverySeconds: number;
-  /** BOUNCE_METRICS_PORT: Prometheus /metrics, /healthz, /readyz (null = off) */
+  /** BOUNCE_METRICS_PORT: Prometheus /metrics, /healthz, /readyz (null = off, 0 = any free port) */
   metrics: { port: number | null; host: string };
   /** BOUNCE_TRANSFORM_WORKERS: worker threads that run the transform (0 = on the main thread) */
   transformWorkers: number;
@@ -104,7 +104,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
   const sasl = kafkaSasl(env, flags, problems);
   const tls = kafkaTls(env, flags, problems);
   const metricsPortRaw = flags.metricsPort ?? env.BOUNCE_METRICS_PORT;
-  const metricsPort = metricsPortRaw === undefined || metricsPortRaw === '' ? null : int('BOUNCE_METRICS_PORT', metricsPortRaw, 0, 1, 65535);
+  const metricsPort = metricsPortRaw === undefined || metricsPortRaw === '' ? null : int('BOUNCE_METRICS_PORT', metricsPortRaw, 0, 0, 65535);
 
   const config: Config = {
     kafka: {

@@ -56,15 +56,22 @@ export async function ensureTopics(admin: Admin, topics: string[], partitions: n
   return missing;
 }
 
-/** Records produced but not yet committed by the group, summed over the topic's partitions. */
-export async function consumerLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+/** Records produced but not yet committed by the group, per partition of the topic. */
+export async function consumerLagByPartition(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
   const [high, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
   const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  let lag = 0;
+  const lag = new Map<number, number>();
   for (const p of high) {
     const c = done.get(p.partition) ?? -1;
-    lag += Number(p.high) - (c < 0 ? Number(p.low) : c);
+    lag.set(p.partition, Number(p.high) - (c < 0 ? Number(p.low) : c));
   }
+  return lag;
+}
+
+/** The same, summed over the topic's partitions. */
+export async function consumerLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  let lag = 0;
+  for (const n of (await consumerLagByPartition(admin, groupId, topic)).values()) lag += n;
   return lag;
 }
 

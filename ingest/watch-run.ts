@@ -5,7 +5,8 @@ import type { Kafka } from 'kafkajs';
 import type { Config } from '../cli/config.ts';
 import { connectOrExplain } from './kafka-client.ts';
 import type { Log } from './kafka-client.ts';
-import { watchMaildir } from './sources/maildir-watch.ts';
+import { assertMaildir, watchMaildir } from './sources/maildir-watch.ts';
+import { createMetrics, startMetricsServer } from './metrics.ts';
 import type { MaildirWatchSummary } from './sources/maildir-watch.ts';
 
 export interface WatchRunOptions {
@@ -36,6 +37,19 @@ export async function runMaildirWatch(config: Readonly<Config>, kafka: Kafka, o:
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const metrics = config.metrics.port === null ? null : createMetrics('produce-watch');
+  const server = metrics && config.metrics.port !== null
+    ? await startMetricsServer({
+      port: config.metrics.port, host: config.metrics.host, metrics,
+      ready: async () => {
+        if (stoppedBy) return { ready: false, detail: 'stopping' };
+        await assertMaildir(o.maildir);
+        return { ready: true, detail: `watching ${o.maildir}, producer connected` };
+      },
+    })
+    : null;
+  if (server) o.log(`produce.watch.metrics url=${server.url}/metrics`);
+  let tooLargeSeen = 0;
   const started = Date.now();
   let lastLog = started;
   let lastProduced = 0;
@@ -45,7 +59,14 @@ export async function runMaildirWatch(config: Readonly<Config>, kafka: Kafka, o:
       maildir: o.maildir, producer, topic: config.kafka.topic, deleteAfter: o.deleteAfter,
       maxMessageBytes: config.parse.maxMessageBytes, maxBatchMessages: o.maxBatchMessages, pollMs: o.pollMs,
       retryMs: Math.max(1000, o.pollMs), signal: stop.signal, log: o.log,
-      onBatch: (s) => {
+      onBatch: (s, batch) => {
+        if (metrics) {
+          metrics.produced.inc(batch.messages);
+          metrics.produceSeconds.observe(batch.seconds);
+          metrics.maildirPending.set(Math.max(0, s.pending - batch.messages));
+          metrics.maildirTooLarge.inc(s.tooLarge - tooLargeSeen);
+          tooLargeSeen = s.tooLarge;
+        }
         const now = Date.now();
         if (now - lastLog < config.logEverySeconds * 1000 && s.produced - lastProduced < config.logEveryRecords) return;
         const rate = ((s.produced - lastProduced) * 1000) / Math.max(1, now - lastLog);
@@ -59,6 +80,7 @@ export async function runMaildirWatch(config: Readonly<Config>, kafka: Kafka, o:
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await server?.close();
     await producer.disconnect();
   }
 }
