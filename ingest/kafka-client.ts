@@ -87,6 +87,9 @@ const SECURITY_FAILURES: { test: RegExp; advice: (c: Pick<Config, 'kafka'>) => s
   { test: /SASL|authentication failed|Authentication/i,
     advice: (c) => `Kafka refused the SASL login of user "${c.kafka.sasl?.username ?? ''}" (mechanism ${c.kafka.sasl?.mechanism ?? 'none'}): ` +
       'check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM against the broker\'s listener' },
+  { test: /alert bad certificate|certificate required|alert number (?:42|116)\b/i,
+    advice: (c) => `the broker refused our TLS client certificate${c.kafka.tls?.cert ? '' : ' (none was given)'}: set KAFKA_TLS_CERT_FILE and ` +
+      'KAFKA_TLS_KEY_FILE to a certificate signed by a CA the broker trusts' },
   { test: /altnames|Hostname\/IP does not match/i,
     advice: () => 'the broker\'s TLS certificate does not name the host we connected to: connect by a name the certificate ' +
       'lists, or set KAFKA_TLS_SERVERNAME to that name' },
@@ -108,11 +111,21 @@ export function explainKafkaError(err: unknown, config: Pick<Config, 'kafka'>): 
   const text = errorChain(err);
   const security = SECURITY_FAILURES.find((f) => f.test.test(text));
   if (security) return new KafkaAuthError(`cannot use Kafka at ${config.kafka.brokers.join(',')}: ${security.advice(config)} (${text})`, err);
-  return new BouncePipelineError(
-    `cannot reach Kafka at ${config.kafka.brokers.join(',')}: ${text}. ` +
-      'Is the broker running? For the local one: `npm run kafka -- start` (then KAFKA_BROKERS=127.0.0.1:9092).',
-    { stage: 'read', retriable: true, cause: err },
-  );
+  // A SASL or TLS listener hangs up on a client that speaks plain Kafka to it.
+  const hint = /Closed connection|ECONNRESET|socket hang up/i.test(text) && !config.kafka.sasl && !config.kafka.tls
+    ? ' The broker hung up: if this listener expects SASL or TLS, set KAFKA_SASL_MECHANISM / KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD or KAFKA_TLS (docs/kafka.md "Security").'
+    : ' Is the broker running? For the local one: `npm run kafka -- start` (then KAFKA_BROKERS=127.0.0.1:9092).';
+  return new BouncePipelineError(`cannot reach Kafka at ${config.kafka.brokers.join(',')}: ${text}.${hint}`, { stage: 'read', retriable: true, cause: err });
+}
+
+/** Runs Kafka work; a kafkajs error that escapes it becomes one that says what to check. Other errors pass. */
+export async function explainingKafkaErrors<T>(config: Pick<Config, 'kafka'>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof Error && err.name.startsWith('KafkaJS')) throw explainKafkaError(err, config);
+    throw err;
+  }
 }
 
 /** kafkajs wraps the real reason (a TLS or SASL error) in retry errors; the whole chain says what happened. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import type { ConfigOverrides } from '../config.ts';
 import { ConfigError } from '../../transform/errors.ts';
-import { NO_BROKERS_HELP } from '../../ingest/kafka-client.ts';
+import { explainingKafkaErrors, NO_BROKERS_HELP } from '../../ingest/kafka-client.ts';
 import { startConsume } from '../../ingest/run.ts';
 import { addKafkaSecurityOptions, addMetricsOption } from '../kafka-options.ts';
 
@@ -32,7 +32,9 @@ export function registerConsume(program: Command): void {
       if (config.kafka.brokers.length === 0) throw new ConfigError(`consume: ${NO_BROKERS_HELP}`);
       const idle = flags.idleExitMs === undefined ? undefined : Number(flags.idleExitMs);
       if (idle !== undefined && !(idle > 0)) throw new ConfigError(`--idle-exit-ms must be a positive number of ms, got ${flags.idleExitMs}`);
-      const run = await startConsume(config, { handleSignals: true, idleExitMs: idle });
-      await run.done;
+      await explainingKafkaErrors(config, async () => {
+        const run = await startConsume(config, { handleSignals: true, idleExitMs: idle });
+        await run.done;
+      });
     });
 }

@@ -9,7 +9,7 @@ import { EX_TEMPFAIL } from '../sysexits.ts';
 import { timestamped } from '../../ingest/accounting.ts';
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
-import { connectOrExplain, createKafka, ensureTopics } from '../../ingest/kafka-client.ts';
+import { connectOrExplain, createKafka, ensureTopics, explainingKafkaErrors } from '../../ingest/kafka-client.ts';
 import { produceSources } from '../../ingest/producer.ts';
 import { produceStdin } from '../../ingest/produce-stdin.ts';
 import { countSourceFiles, readSources } from '../../ingest/sources/files.ts';
@@ -92,6 +92,10 @@ async function runStdin(flags: ProduceFlags): Promise<void> {
 }
 
 async function withTopic(kafka: Kafka, config: Readonly<Config>, run: (kafka: Kafka) => Promise<unknown>): Promise<void> {
+  await explainingKafkaErrors(config, () => withTopicRaw(kafka, config, run));
+}
+
+async function withTopicRaw(kafka: Kafka, config: Readonly<Config>, run: (kafka: Kafka) => Promise<unknown>): Promise<void> {
   const admin = kafka.admin();
   await connectOrExplain(admin, config);
   try {
