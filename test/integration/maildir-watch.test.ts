@@ -4,25 +4,18 @@
 // ids). --delete removes acknowledged files instead of moving them.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { testConfig } from '../../cli/config.ts';
 import { startConsume } from '../../ingest/run.ts';
-import { freshStore, type TestStore } from '../helpers/store.ts';
-import { bounceSet, deleteTopics, kafkaBrokers, randomName, readTopic, REPO_ROOT, storeCounts } from '../helpers/kafka.ts';
+import type { TestStore } from '../helpers/store.ts';
+import { withStoreAndTopics } from '../helpers/kafka-run.ts';
+import { bounceSet, kafkaBrokers, randomName, readTopic, REPO_ROOT, storeCounts } from '../helpers/kafka.ts';
 
 const CLI = path.join(REPO_ROOT, 'bin/bounce-pipeline.js');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-watch-'));
-const topics: string[] = [];
 let store: TestStore;
-test.before(async () => { store = await freshStore({ retentionDays: 3650 }); });
-test.after.always(async () => {
-  await store?.close();
-  await deleteTopics(topics);
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, topics } = withStoreAndTopics(test, 'bp-watch-', (s) => { store = s; });
 
 function maildir(name: string): string {
   const dir = path.join(tmp, name);

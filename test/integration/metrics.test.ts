@@ -3,7 +3,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
@@ -11,19 +10,13 @@ import { testConfig } from '../../cli/config.ts';
 import { startConsume } from '../../ingest/run.ts';
 import { ingestFiles } from '../../ingest/file-ingest.ts';
 import { createMetrics } from '../../ingest/metrics.ts';
-import { freshStore, type TestStore } from '../helpers/store.ts';
-import { bounceSet, createTopic, deleteTopics, kafkaBrokers, NOT_A_BOUNCE, produce, randomName, REPO_ROOT } from '../helpers/kafka.ts';
+import type { TestStore } from '../helpers/store.ts';
+import { withStoreAndTopics } from '../helpers/kafka-run.ts';
+import { bounceSet, createTopic, kafkaBrokers, NOT_A_BOUNCE, produce, randomName, REPO_ROOT } from '../helpers/kafka.ts';
 
 const PROMTOOL = spawnSync('sh', ['-c', 'command -v promtool']).stdout.toString().trim();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-metrics-'));
-const topics: string[] = [];
 let store: TestStore;
-test.before(async () => { store = await freshStore({ retentionDays: 3650 }); });
-test.after.always(async () => {
-  await store?.close();
-  await deleteTopics(topics);
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, topics } = withStoreAndTopics(test, 'bp-metrics-', (s) => { store = s; });
 
 /** promtool's verdict on an exposition: exit 0 and no lint output. */
 function promtool(t: import('ava').ExecutionContext, text: string): void {

@@ -4,25 +4,19 @@
 // sender. With no broker the command exits 75 (EX_TEMPFAIL); empty or oversize input exits 65 (EX_DATAERR).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { testConfig } from '../../cli/config.ts';
 import { startConsume } from '../../ingest/run.ts';
-import { freshStore, queryRows, type TestStore } from '../helpers/store.ts';
-import { deleteTopics, FIXTURES, kafkaBrokers, randomName, readTopic, renderBounce, REPO_ROOT } from '../helpers/kafka.ts';
+import { queryRows, type TestStore } from '../helpers/store.ts';
+import { withStoreAndTopics } from '../helpers/kafka-run.ts';
+import { FIXTURES, kafkaBrokers, randomName, readTopic, renderBounce, REPO_ROOT } from '../helpers/kafka.ts';
 
 const CLI = path.join(REPO_ROOT, 'bin/bounce-pipeline.js');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-stdin-'));
 const topic = randomName('stdin-raw');
-const topics = [topic, `${topic}-dlq`];
 let store: TestStore;
-test.before(async () => { store = await freshStore({ retentionDays: 3650 }); });
-test.after.always(async () => {
-  await store?.close();
-  await deleteTopics(topics);
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, topics } = withStoreAndTopics(test, 'bp-stdin-', (s) => { store = s; });
+topics.push(topic, `${topic}-dlq`);
 
 const NO_SENDER = fs.readFileSync(path.join(FIXTURES, 'no-sender.eml'), 'utf8');
 const noSenderBounce = (rcpt: string) => Buffer.from(NO_SENDER.replaceAll('{{RCPT}}', rcpt));
