@@ -59,6 +59,7 @@ export async function runMaildirWatch(config: Readonly<Config>, kafka: Kafka, o:
       maildir: o.maildir, producer, topic: config.kafka.topic, deleteAfter: o.deleteAfter,
       maxMessageBytes: config.parse.maxMessageBytes, maxBatchMessages: o.maxBatchMessages, pollMs: o.pollMs,
       retryMs: Math.max(1000, o.pollMs), signal: stop.signal, log: o.log,
+      onLook: (pending) => metrics?.maildirPending.set(pending),
       onBatch: (s, batch) => {
         if (metrics) {
           metrics.produced.inc(batch.messages);

@@ -25,6 +25,8 @@ export interface MaildirWatchOptions {
   retryMs: number;
   signal: AbortSignal;
   log: Log;
+  /** after each look at new/: how many messages wait there */
+  onLook?: (pending: number) => void;
   /** after each acknowledged and moved batch */
   onBatch?: (summary: MaildirWatchSummary, batch: { messages: number; bytes: number; seconds: number }) => void;
 }
@@ -71,6 +73,7 @@ export async function watchMaildir(o: MaildirWatchOptions): Promise<MaildirWatch
   while (!o.signal.aborted) {
     const names = (await fs.readdir(newDir)).filter((n) => !n.startsWith('.') && !tooLarge.has(n)).sort();
     summary.pending = names.length;
+    o.onLook?.(names.length);
     if (names.length === 0) {
       await sleep(o.pollMs, undefined, { signal: o.signal }).catch(() => undefined);
       continue;
