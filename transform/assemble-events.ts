@@ -43,6 +43,7 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
       category: verdict.category,
       provider: verdict.provider,
       ms_code: verdict.msCode,
+      ms_rule: verdict.msRule,
       kafka_partition: origin.kafkaPartition ?? 0,
       kafka_offset: origin.kafkaOffset ?? 0,
     };

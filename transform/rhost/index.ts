@@ -50,10 +50,27 @@ function byHost(host: string): Provider | undefined {
   return undefined;
 }
 
-/** Recipient domain first (hotmail.de at any MX is Microsoft's), then the MX host, then the text. */
+/**
+ * The receiver's own signature in its reply: the front end that refused, a code only it writes. Microsoft 365
+ * refuses for itself (5.7.708 from its own low-reputation pool) inside NDRs to recipients anywhere.
+ */
+const REFUSER_SIGNATURES: ReadonlyArray<[Provider, RegExp]> = [
+  ['google', /\bgsmtp\b/],
+  ['microsoft', /\.(?:prod|protection)\.outlook\.com\b|(?<![\d.])(?:5\.7\.(?:5[01]\d|6[0-4]\d|7[0-5]\d)|4\.7\.[5-8]\d\d)(?![\d.])|\(A?S\d{3,11}\)|\bAS\(\d{3,12}\)/],
+];
+
+/**
+ * Who refused decides, not where the recipient's mailbox is: the MX that answered (Remote-MTA / "host X
+ * said"), else the receiver's signature in the reply, else the recipient domain (hotmail.de at an unnamed MX is
+ * Microsoft's), else the receiver's words. Brands sharing one rule table (GMX / WEB.DE / IONOS) keep the
+ * recipient's brand.
+ */
 export function providerOf(recipientDomain: string, remoteMta: string, text: string): Provider {
-  const known = byHost(recipientDomain) ?? byHost(remoteMta);
-  if (known) return known;
+  const byDomain = byHost(recipientDomain);
+  const byMx = byHost(remoteMta);
+  if (byMx) return byDomain && TABLE_OF[byDomain] === TABLE_OF[byMx] ? byDomain : byMx;
+  for (const [provider, pattern] of REFUSER_SIGNATURES) if (pattern.test(text)) return provider;
+  if (byDomain) return byDomain;
   for (const [provider, pattern] of TEXTS) if (pattern.test(text)) return provider;
   return 'other';
 }

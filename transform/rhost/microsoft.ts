@@ -6,6 +6,28 @@ const LEGACY = /\b((?:SC|DY|OU|RP)-00\d)\b/i;
 const S_CODE = /\bA?(S31[45]0)\b/;
 const AS_CODE = /\b(AS)\(?(\d{3,})\)?/;
 
+/**
+ * An S-code Microsoft's sender support asks for: "(S3150)", "(S775)", "(S2017062302)"; the 2017-18 print
+ * "AS3150"/"AS3140" is the same code. Case-sensitive and not part of a host name or id.
+ */
+const S_CODE_IN_TEXT = /(?<![\w.-])(?:S|AS(?=31[45]0(?![\w(])))(\d{3,11})(?![\w-]|\.\w)/;
+/** An anti-spam rule number: "AS(3130)", "(AS16012609)", "AS(201806281)" (not the AS3150/AS3140 print). */
+const AS_RULE_IN_TEXT = /(?<![\w.-])AS\(?(\d{3,12})\)?(?![\w-])/g;
+
+/** The S-code printed in a Microsoft text, normalised ("S3150"); '' when none. */
+export function microsoftSCode(text: string): string {
+  const m = S_CODE_IN_TEXT.exec(text);
+  return m ? `S${m[1]}` : '';
+}
+
+/** The anti-spam rule number printed in a Microsoft text ("AS3130"); '' when none. AS3150/AS3140 are S-codes. */
+export function microsoftAsRule(text: string): string {
+  for (const m of text.matchAll(AS_RULE_IN_TEXT)) {
+    if (!/^31[45]0$/.test(m[1]!)) return `AS${m[1]}`;
+  }
+  return '';
+}
+
 const rules: Rule[] = [
   // Legacy Outlook.com codes (postmaster.live.com table); old texts print a bare IP.
   { match: /\bSC-00[1-4]\b/i, reason: 'blocked', msCode: LEGACY },
@@ -61,7 +83,8 @@ const rules: Rule[] = [
 
   // Recipient problems and per-recipient limits.
   { match: /\bS2017062302\b/, reason: 'userunknown', msCode: 'S2017062302' },
-  { status: /^5\.4\.1$/, match: /Recipient address rejected: Access denied/i, reason: 'userunknown', msCode: 'status' },
+  // 5.4.1 is a generic code: its AS(201806281) rule number names the refusal better when printed
+  { status: /^5\.4\.1$/, match: /Recipient address rejected: Access denied/i, reason: 'userunknown', msCode: 'generic-status' },
   { status: /^5\.1\.10$/, reason: 'userunknown', msCode: 'status' },
   { match: /RESOLVER\.ADR\.RecipientNotFound/i, reason: 'userunknown', msCode: /\b(5\.1\.10)\b/ },
   { status: /^5\.2\.12[12]$/, reason: 'ratelimited', msCode: 'status' },

@@ -36,7 +36,15 @@ for (const [domain, mx, want] of hosts) {
   });
 }
 
-test('providerOf: the recipient domain wins over the MX, the text is the last resort', (t) => {
+test('providerOf: who refused decides: the MX, then the refuser\'s signature, then the recipient domain', (t) => {
+  t.is(providerOf('gmail.com', 'contoso-com.mail.protection.outlook.com', '550 5.7.1 ...'), 'microsoft');
+  t.is(providerOf('gmail.com', '', "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. AS(7230) [AM0EUR02FT011.eop-EUR02.prod.protection.outlook.com]"), 'microsoft');
+  t.is(providerOf('hotmail.com', '', '550-5.7.26 This mail has been blocked. - gsmtp'), 'google');
+  t.is(providerOf('gmail.com', '', '550 5.1.1 user unknown (sender shop@t-online.de)'), 'google');
+  t.is(providerOf('hotmail.de', 'mx.relay.example', '550 5.1.1 user unknown'), 'microsoft');
+});
+
+test('providerOf: brands sharing one table keep the recipient\'s; the text is the last resort', (t) => {
   t.is(providerOf('web.de', 'mx00.emig.gmx.net', ''), 'webde');
   t.is(providerOf('kunde.example', '', '550 5.7.606 Access denied, banned sending IP [203.0.113.1]. https://sender.office.com/'), 'microsoft');
   t.is(providerOf('kunde.example', '', '550-5.7.26 This mail has been blocked. - gsmtp'), 'google');
@@ -51,7 +59,7 @@ const real: Array<[string, Record<string, unknown>]> = [
   ['rhost-microsoft-01.eml', { provider: 'microsoft', ms_code: '5.7.606', category: 'ip_blocklist', listed_ip: '198.51.100.222' }],
   ['rhost-microsoft-02.eml', { provider: 'microsoft', ms_code: '5.4.1', category: 'recipient_unknown' }],
   ['rhost-microsoft-04.eml', { provider: 'microsoft', ms_code: '5.7.509', category: 'auth_failure' }],
-  ['rhost-microsoft-05.eml', { provider: 'microsoft', ms_code: '4.7.650', category: 'ip_reputation', listed_ip: '192.0.2.25' }],
+  ['rhost-microsoft-05.eml', { provider: 'microsoft', ms_code: 'S3113', category: 'ip_reputation', listed_ip: '192.0.2.25' }],
 ];
 for (const [file, want] of real) {
   test(`Sisimai corpus ${file}`, async (t) => {
