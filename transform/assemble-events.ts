@@ -15,9 +15,10 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
   const sender = originalSender(fields);
   const account = sendingAccount(fields);
   const receivedAt = isoWithMs(origin.receivedAt);
+  const verdicts = fields.recipients.map((rcpt) => classify(rcpt, fields));
   return fields.recipients.map((rcpt, index) => {
-    const verdict = classify(rcpt, fields);
-    const sendingIp = sendingIpOf(rcpt, fields, verdict);
+    const verdict = verdicts[index]!;
+    const sendingIp = sendingIpOf(rcpt, fields, verdict, verdicts);
     const recipient = options.hashLocalPart ? hashLocalPart(rcpt.recipient) : rcpt.recipient;
     return {
       event_id: eventId(digest, index),

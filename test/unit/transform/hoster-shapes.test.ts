@@ -25,3 +25,17 @@ for (const file of ['not-bounce-forwarded-inline', 'not-bounce-quoted-reply', 'n
     t.like(await resultOf(file), { kind: 'skip', reason: 'not_a_bounce' });
   });
 }
+
+// 7. Our sending IP for every recipient of a bounce.
+test('two recipients, one receiver names our IP: both events carry it as the sending IP', async (t) => {
+  const events = await eventsOf('two-recipients-one-named-ip');
+  t.deepEqual(events.map((e) => [e.recipient, e.listed_ip, e.sending_ip, e.sending_prefix]), [
+    ['lisa.m@hotmail.de', '203.0.113.21', '203.0.113.21', '203.0.113.0/24'],
+    ['kai.r@gmail.com', null, '203.0.113.21', '203.0.113.0/24'],
+  ]);
+});
+
+test('no IP in the text: the Received hop that names the reporting MTA gives its IPv6; internal hops skipped', async (t) => {
+  const [e] = await eventsOf('received-ipv6-outbound-filter');
+  t.like(e, { listed_ip: null, sending_ip: '2001:db8:77::25', sending_prefix: '2001:db8:77::/64', account: 'kanzlei@kunde-f.example' });
+});
