@@ -2,10 +2,10 @@
 // the provider's table, the block-list table, the MTA parser's hint, and the generic table, in that order.
 import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
 import { domainOf } from './addresses.ts';
-import { generic, listedIpPatternsFor, providerOf, tablesFor } from './rhost/index.ts';
-import { findRule, listedIpOf, msCodeOf, type Rule, type Subject } from './rhost/rule.ts';
+import { generic, listedIpPatternsFor, providerOf, tablesFor, wrappedIpPatternsFor } from './rhost/index.ts';
+import { compactText, findRule, listedIpOf, msCodeOf, type Rule, type Subject } from './rhost/rule.ts';
 import { microsoftAsRule, microsoftSCode } from './rhost/microsoft.ts';
-import { CATEGORY_OF_REASON, REASONS, type Reason } from './vocabulary.ts';
+import { CATEGORY_OF_REASON, REASONS, type Category, type Reason } from './vocabulary.ts';
 
 const ENHANCED = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/;
 const REPLY = /^\s*(?:[^\s:;]+;\s*)?([245]\d\d)(?=[\s-]|$)/;
@@ -39,9 +39,20 @@ export function subjectOf(rcpt: DsnRecipient): Subject {
   return { text, status, reply, command: rcpt.command.toUpperCase(), action: rcpt.action.toLowerCase(), domain: domainOf(rcpt.recipient) };
 }
 
+/** Verdicts about our IP: when the text names none, it may be there, hard-wrapped ("[198.51.\n100.7]"). */
+const ABOUT_OUR_IP = new Set<Category>(['ip_blocklist', 'ip_reputation', 'rate_limit']);
+
 export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
   void fields; // reporting-MTA knowledge lives in the lhost parsers, which set reasonHint
   const s = subjectOf(rcpt);
+  const verdict = classifySubject(rcpt, s);
+  if (verdict.listedIp === null && ABOUT_OUR_IP.has(verdict.category)) {
+    verdict.listedIp = listedIpOf(wrappedIpPatternsFor(verdict.provider), compactText(s.text));
+  }
+  return verdict;
+}
+
+function classifySubject(rcpt: DsnRecipient, s: Subject): Verdict {
   const provider = providerOf(s.domain, rcpt.remoteMta, s.text);
   const tables = tablesFor(provider);
   const listedIp = listedIpOf(listedIpPatternsFor(provider), s.text);

@@ -7,7 +7,7 @@ import { google } from './google.ts';
 import { unitedInternet } from './gmx-webde-ionos.ts';
 import { microsoft } from './microsoft.ts';
 import { orangeLaPoste } from './orange-laposte.ts';
-import type { RuleTable } from './rule.ts';
+import { compactPattern, type RuleTable } from './rule.ts';
 import { tonline } from './tonline.ts';
 import { yahoo } from './yahoo.ts';
 
@@ -77,10 +77,17 @@ export function providerOf(recipientDomain: string, remoteMta: string, text: str
 
 const TABLES_FOR = new Map<Provider, readonly RuleTable[]>();
 const LISTED_IP_FOR = new Map<Provider, readonly RegExp[]>();
+const WRAPPED_IP_FOR = new Map<Provider, readonly RegExp[]>();
 for (const [provider, own] of Object.entries(TABLE_OF) as Array<[Provider, RuleTable | undefined]>) {
   const tables = own ? [own, orangeLaPoste, blocklists, generic] : [orangeLaPoste, blocklists, generic];
   TABLES_FOR.set(provider, tables);
   LISTED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp));
+  WRAPPED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp).map(compactPattern).filter((p): p is RegExp => p !== null));
+}
+
+/** listedIpPatternsFor's patterns for text with its white space removed (see compactPattern). */
+export function wrappedIpPatternsFor(provider: Provider): readonly RegExp[] {
+  return WRAPPED_IP_FOR.get(provider)!;
 }
 
 /** Tables to try in order for one provider: its own, Orange/La Poste's codes, the block lists, the generic one. */

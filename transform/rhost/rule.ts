@@ -79,6 +79,21 @@ export function msCodeOf(rule: Rule, s: Subject): string {
   return m ? m.slice(1).filter((g) => g !== undefined).join('').toUpperCase() : '';
 }
 
+/**
+ * The same pattern for text with its white space removed: relays and text-only notices hard-wrap at 72-78
+ * columns anywhere ("[198.51.\n100.7]", "messages f\nrom"), and unfolding turns each break into a space.
+ * null when the pattern needs white space to mean what it says ("[IP n]").
+ */
+export function compactPattern(p: RegExp): RegExp | null {
+  if (/\\s\+|\\s\{[1-9]/.test(p.source)) return null;
+  return new RegExp(p.source.replace(/\\s[*?]?| /g, ''), p.flags);
+}
+
+/** Text without white space, for compactPattern's patterns. */
+export function compactText(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
 /** The first valid IP any pattern captures, normalised; null when none. */
 export function listedIpOf(patterns: readonly RegExp[], text: string): string | null {
   for (const p of patterns) {

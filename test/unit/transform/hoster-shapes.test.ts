@@ -39,3 +39,56 @@ test('no IP in the text: the Received hop that names the reporting MTA gives its
   const [e] = await eventsOf('received-ipv6-outbound-filter');
   t.like(e, { listed_ip: null, sending_ip: '2001:db8:77::25', sending_prefix: '2001:db8:77::/64', account: 'kanzlei@kunde-f.example' });
 });
+
+// 4. Rewrapped at 72-78 columns anywhere: inside words, between "[" and the IP, inside the IP and the S-code.
+test('a text-only notice hard-wrapped inside the IP, "block list" and "(S3150)" still names IP and code', async (t) => {
+  const events = await eventsOf('rewrapped-text-notice');
+  t.deepEqual(events.map((e) => [e.recipient, e.listed_ip, e.ms_code, e.reason]), [
+    ['jonas.w@outlook.com', '198.51.100.44', 'S3150', 'blocked'],
+    ['mia.f@hotmail.de', '198.51.100.44', 'S775', 'badreputation'],
+  ]);
+});
+
+test('a delivery-status part folded inside an IPv6 address and an AS rule number', async (t) => {
+  const events = await eventsOf('rewrapped-dsn');
+  t.deepEqual(events.map((e) => [e.recipient, e.listed_ip, e.ms_code, e.ms_rule]), [
+    ['leonie.b@live.de', '2001:db8:77:1::25', 'S3140', ''],
+    ['tim.o@contoso-partner.example', '203.0.113.21', '5.7.606', 'AS1430'],
+  ]);
+});
+
+const S3150 = "550 5.7.1 Unfortunately, messages from [198.51.100.7] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.";
+
+/** A Postfix text notice whose reply is cut every `width` columns, the first line `offset` columns in. */
+function wrappedNotice(offset: number, width: number, indent: string): Buffer {
+  const padded = 'x'.repeat(offset) + S3150;
+  const lines: string[] = [];
+  for (let i = 0; i < padded.length; i += width) lines.push(padded.slice(i, i + width));
+  lines[0] = lines[0]!.slice(offset);
+  return Buffer.from([
+    'From: MAILER-DAEMON@mo-out01.example-hoster.net (Mail Delivery System)',
+    'To: shop@kunde-a.example',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Date: Wed, 11 Mar 2026 09:12:02 +0100',
+    '',
+    '<anna@hotmail.com>: host hotmail-com.olc.protection.outlook.com[192.0.2.15] said:',
+    ...lines.filter(Boolean).map((l) => indent + l),
+    '',
+  ].join('\n'));
+}
+
+test('every cut position at 72-78 columns, indented or not: IP and S-code are found', async (t) => {
+  const misses: string[] = [];
+  for (const width of [72, 74, 76, 78]) {
+    for (let offset = 0; offset < width; offset++) {
+      for (const indent of ['', '    ']) {
+        const r = await toBounceEvents(wrappedNotice(offset, width, indent), { receivedAt: new Date('2026-03-20T00:00:00Z') }, { maxMessageBytes: 1 << 20 });
+        const e = r.kind === 'ok' ? r.events[0] : undefined;
+        if (e?.listed_ip !== '198.51.100.7' || e.ms_code !== 'S3150' || e.reason !== 'blocked') {
+          misses.push(`w${width} o${offset} '${indent}': ${e?.listed_ip} ${e?.ms_code} ${e?.reason}`);
+        }
+      }
+    }
+  }
+  t.deepEqual(misses, []);
+});
