@@ -92,3 +92,38 @@ test('every cut position at 72-78 columns, indented or not: IP and S-code are fo
   }
   t.deepEqual(misses, []);
 });
+
+// 2. Re-encoded reports: human part and delivery-status as base64 or quoted-printable, the DSN part as text/plain.
+for (const file of ['encoded-base64', 'encoded-qp-dsn-as-text']) {
+  test(`${file}: code and IP as from the plain report`, async (t) => {
+    const [e] = await eventsOf(file);
+    t.like(e, { recipient: 'sophie.k@outlook.de', status: '5.7.1', reason: 'blocked', ms_code: 'S3150', listed_ip: '198.51.100.61', sender: 'info@kunde-i.example', reporting_mta: 'mo-out01.example-hoster.net' });
+  });
+}
+
+// 3. Truncated bounces (a size limit cut them, no closing boundary) keep their verdict.
+test('cut inside the last Diagnostic-Code: the text has the whole reply, and the recipients after the cut', async (t) => {
+  const events = await eventsOf('truncated-in-dsn');
+  t.deepEqual(events.map((e) => [e.recipient, e.reason, e.ms_code, e.listed_ip, e.sending_ip]), [
+    ['lisa.m@hotmail.de', 'blocked', 'S3150', '203.0.113.21', '203.0.113.21'],
+    ['kai.r@gmail.com', 'userunknown', '', null, '203.0.113.21'],
+  ]);
+});
+
+for (const file of ['truncated-in-returned-headers', 'truncated-encoded-dsn']) {
+  test(`${file}: verdict, code and IP kept`, async (t) => {
+    const [e] = await eventsOf(file);
+    t.like(e, { recipient: 'sophie.k@outlook.de', reason: 'blocked', ms_code: 'S3150', listed_ip: '198.51.100.61' });
+  });
+}
+
+test('the same report cut at every point after its delivery-status part starts keeps reason, code and IP', async (t) => {
+  const full = fs.readFileSync(path.join(dir, '../rhost/microsoft-s3150-ipv4.eml'), 'latin1');
+  const misses: string[] = [];
+  for (let cut = full.indexOf('message/delivery-status'); cut < full.length; cut += 5) {
+    const r = await toBounceEvents(Buffer.from(full.slice(0, cut), 'latin1'), { receivedAt: new Date('2026-03-20T00:00:00Z') }, { maxMessageBytes: 1 << 20 });
+    const e = r.kind === 'ok' ? r.events[0] : undefined;
+    if (e?.reason !== 'blocked' || e.ms_code !== 'S3150' || e.listed_ip !== '198.51.100.7') misses.push(`${cut}: ${e?.reason} ${e?.ms_code} ${e?.listed_ip}`);
+  }
+  t.deepEqual(misses, []);
+});
