@@ -72,6 +72,14 @@ const microsoft: Row[] = [
 ];
 
 const others: Row[] = [
+  // Sisimai 5 reasons (failedstarttls, notcompliantrfc) and a missing domain named in words
+  ['STARTTLS required (Sisimai 5)', rcpt('x@example.org', '538 5.7.10 STARTTLS is required to send mail'), { reason: 'failedstarttls', category: 'network' }],
+  ['refused at STARTTLS', rcpt('x@example.org', '454 4.7.0 TLS not available due to local problem', { command: 'STARTTLS' }), { reason: 'failedstarttls' }],
+  ['SendGrid TLS required', rcpt('x@example.org', 'TLS required but not supported'), { reason: 'failedstarttls' }],
+  ['not RFC 5322 compliant', rcpt('x@gmail.com', '550-5.7.1 This message is not RFC 5322 compliant. There are multiple Subject headers. - gsmtp'), { reason: 'notcompliantrfc', provider: 'google' }],
+  ['a domain does not exist, after DATA', rcpt('x@example.net', '553 neko.example.com does not exist', { command: 'DATA' }), { reason: 'hostunknown' }],
+  ['our domain does not exist, at MAIL FROM', rcpt('x@example.net', '553 5.1.0 neko.example.com does not exist', { command: 'MAIL' }), { reason: 'rejected' }],
+  ['an address does not exist is no missing domain', rcpt('x@example.net', '550 5.1.1 x@example.net does not exist', { command: 'RCPT' }), { reason: 'userunknown' }],
   ['Gmail 4.7.28 [IP n]', rcpt('x@gmail.com', '421-4.7.28 [198.51.100.16      15] Our system has detected an unusual rate of unsolicited mail originating from your IP address. - gsmtp'), { provider: 'google', category: 'ip_reputation', listedIp: '198.51.100.16', msCode: '' }],
   ['Gmail 5.7.26', rcpt('x@gmail.com', '550-5.7.26 This mail has been blocked because the sender is unauthenticated. - gsmtp'), { provider: 'google', category: 'auth_failure' }],
   ['Gmail user unknown', rcpt('x@gmail.com', "550-5.1.1 The email account that you tried to reach does not exist. - gsmtp"), { provider: 'google', reason: 'userunknown' }],
