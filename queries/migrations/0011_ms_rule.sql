@@ -4,3 +4,7 @@ ALTER TABLE {{table:bounce_events}} {{on_cluster}} ADD COLUMN IF NOT EXISTS ms_r
 
 -- @cluster-only
 ALTER TABLE bounce_events {{on_cluster}} ADD COLUMN IF NOT EXISTS ms_rule LowCardinality(String) DEFAULT '' AFTER ms_code;
+
+-- v_events is SELECT * over bounce_events: its column list was fixed when 0004 created it; recreate it to show ms_rule.
+CREATE OR REPLACE VIEW v_events {{on_cluster}} AS
+SELECT * FROM bounce_events FINAL;

@@ -54,6 +54,8 @@ test.serial("Microsoft's rule number lands in ms_rule next to ms_code", async (t
   const got = await rows<{ event_id: string; ms_code: string; ms_rule: string }>(
     "SELECT event_id, ms_code, ms_rule FROM bounce_events WHERE event_id IN ('ev-rule', 'ev-norule') ORDER BY event_id");
   t.deepEqual(got, [{ event_id: 'ev-norule', ms_code: 'S3150', ms_rule: '' }, { event_id: 'ev-rule', ms_code: '5.7.606', ms_rule: 'AS1430' }]);
+  const viaView = await rows<{ ms_rule: string }>("SELECT ms_rule FROM v_events WHERE event_id = 'ev-rule'");
+  t.deepEqual(viaView, [{ ms_rule: 'AS1430' }], 'v_events (SELECT *, created before 0011) shows the new column');
 });
 
 test.serial('an empty batch is a no-op; a batch needs a token', async (t) => {
