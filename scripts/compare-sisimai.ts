@@ -42,6 +42,8 @@ const SISIMAI4_EQUIVALENT: Record<string, readonly string[]> = {
   authfailure: ['securityerror', 'policyviolation', 'blocked'],
   ratelimited: ['speeding', 'toomanyconn', 'blocked'],
   hasmoved: ['userunknown'],
+  failedstarttls: ['securityerror', 'systemerror'],
+  notcompliantrfc: ['securityerror', 'contenterror', 'spamdetected'],
 };
 
 interface Row { file: string; recipient: string; status: string; reason: string; replycode: string; agent: string; command: string }

@@ -30,7 +30,10 @@ const SENDER_SOURCES: ReadonlyArray<[string, RegExp]> = [
 const BY_HOST = /\bby\s+([A-Za-z0-9.-]+)/i;
 /** IP literals in the "from" part of a Received header: [IP] or a bare IP in parentheses. */
 const FROM_IPS = /\[(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]|\((?:IPv6:)?((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\)/gi;
-const BY_PART = /\bby\s+([^\s;()]+)\s*\(\s*\[?(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]?\s*\)/i;
+/** "by <host> (IP)", "by <host> ([IP])", "by <host> (name [IP])", "by <host> (IPv6:…)": the receiving host and its own address. */
+const BY_PART = /\bby\s+([^\s;()]+)\s*\((?:[^\s()[\]]+\s+)?\[?(?:IPv6:)?([0-9A-Fa-f:.]{3,45})(?:%\w+)?\]?\s*\)/i;
+/** "from <host> (name [IP])" / "from <host> ([IP])": the sending host and its address as the next hop saw it. */
+const FROM_PART = /^\s*from\s+([^\s;()]+)\s*\((?:[^\s()[\]]+\s+)?\[(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]/i;
 // 'reserved' stays usable: it holds the documentation ranges (198.51.100.0/24, 2001:db8::/32) samples use.
 const NON_PUBLIC = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'unspecified', 'carrierGradeNat', 'multicast', 'broadcast']);
 
@@ -82,7 +85,7 @@ export function isPublicIp(ip: string): boolean {
  * Our refused outbound IP: the listed IP when the receiver named one; else an IP literal in the
  * Reporting-MTA field; else the original's Received chain (see docs/classification.md); else ''.
  */
-export function sendingIpOf(rcpt: DsnRecipient, fields: DsnFields, verdict: Verdict): string {
+export function sendingIpOf(rcpt: DsnRecipient, fields: DsnFields, verdict: Verdict, siblings: readonly Verdict[] = []): string {
   void rcpt;
   if (verdict.listedIp) return verdict.listedIp;
   // the same for every recipient of one bounce: work it out once
@@ -91,7 +94,8 @@ export function sendingIpOf(rcpt: DsnRecipient, fields: DsnFields, verdict: Verd
     ip = messageSendingIp(fields);
     MESSAGE_IP.set(fields, ip);
   }
-  return ip;
+  // one reporting MTA sent to every recipient of the bounce: another receiver named the address it came from
+  return ip || (siblings.find((v) => v.listedIp)?.listedIp ?? '');
 }
 
 const MESSAGE_IP = new WeakMap<DsnFields, string>();
@@ -106,11 +110,12 @@ function messageSendingIp(fields: DsnFields): string {
 function ipFromReceived(headers: Header[], reportingMta: string): string {
   const received = headers.filter((h) => h.name === 'received');
   const reporter = reportingMta.replace(/^\s*dns\s*;\s*/i, '').split(/[\s([]/)[0]?.toLowerCase() ?? '';
-  // 1. a hop whose "by" names the reporting MTA together with its own address
+  // 1. a hop whose "by" names the reporting MTA together with its own address, or whose "from" names it with
+  //    the address the next hop saw (a later relay, or a receiver that accepted first); internal hops skipped
   for (const h of received) {
-    const by = BY_PART.exec(h.value);
-    if (by?.[1] && by[2] && reporter && by[1].toLowerCase() === reporter) {
-      const ip = normaliseIp(by[2]);
+    for (const part of [BY_PART.exec(h.value), FROM_PART.exec(h.value)]) {
+      if (!part?.[1] || !part[2] || !reporter || part[1].toLowerCase().replace(/\.$/, '') !== reporter) continue;
+      const ip = normaliseIp(part[2]);
       if (isPublicIp(ip)) return ip;
     }
   }

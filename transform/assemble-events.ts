@@ -15,9 +15,10 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
   const sender = originalSender(fields);
   const account = sendingAccount(fields);
   const receivedAt = isoWithMs(origin.receivedAt);
+  const verdicts = fields.recipients.map((rcpt) => classify(rcpt, fields));
   return fields.recipients.map((rcpt, index) => {
-    const verdict = classify(rcpt, fields);
-    const sendingIp = sendingIpOf(rcpt, fields, verdict);
+    const verdict = verdicts[index]!;
+    const sendingIp = sendingIpOf(rcpt, fields, verdict, verdicts);
     const recipient = options.hashLocalPart ? hashLocalPart(rcpt.recipient) : rcpt.recipient;
     return {
       event_id: eventId(digest, index),
@@ -43,6 +44,7 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
       category: verdict.category,
       provider: verdict.provider,
       ms_code: verdict.msCode,
+      ms_rule: verdict.msRule,
       kafka_partition: origin.kafkaPartition ?? 0,
       kafka_offset: origin.kafkaOffset ?? 0,
     };

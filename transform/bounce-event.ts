@@ -34,7 +34,10 @@ export interface BounceEvent {
   reason: Reason;
   category: Category;
   provider: Provider;
+  /** Microsoft's most specific code: S3150, S775, 5.7.606, AS3130, SC-001 ...; '' otherwise. */
   ms_code: string;
+  /** Microsoft's anti-spam rule number (AS1430) when the text prints one that is not ms_code; '' otherwise. */
+  ms_rule: string;
   kafka_partition: number;
   kafka_offset: number;
 }

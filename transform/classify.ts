@@ -2,9 +2,10 @@
 // the provider's table, the block-list table, the MTA parser's hint, and the generic table, in that order.
 import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
 import { domainOf } from './addresses.ts';
-import { generic, listedIpPatternsFor, providerOf, tablesFor } from './rhost/index.ts';
-import { findRule, listedIpOf, msCodeOf, type Rule, type Subject } from './rhost/rule.ts';
-import { CATEGORY_OF_REASON, REASONS, type Reason } from './vocabulary.ts';
+import { generic, listedIpPatternsFor, providerOf, tablesFor, wrappedIpPatternsFor } from './rhost/index.ts';
+import { compactText, findRule, listedIpOf, msCodeOf, type Rule, type Subject } from './rhost/rule.ts';
+import { microsoftAsRule, microsoftSCode } from './rhost/microsoft.ts';
+import { CATEGORY_OF_REASON, REASONS, type Category, type Reason } from './vocabulary.ts';
 
 const ENHANCED = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/;
 const REPLY = /^\s*(?:[^\s:;]+;\s*)?([245]\d\d)(?=[\s-]|$)/;
@@ -38,9 +39,20 @@ export function subjectOf(rcpt: DsnRecipient): Subject {
   return { text, status, reply, command: rcpt.command.toUpperCase(), action: rcpt.action.toLowerCase(), domain: domainOf(rcpt.recipient) };
 }
 
+/** Verdicts about our IP: when the text names none, it may be there, hard-wrapped ("[198.51.\n100.7]"). */
+const ABOUT_OUR_IP = new Set<Category>(['ip_blocklist', 'ip_reputation', 'rate_limit']);
+
 export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
   void fields; // reporting-MTA knowledge lives in the lhost parsers, which set reasonHint
   const s = subjectOf(rcpt);
+  const verdict = classifySubject(rcpt, s);
+  if (verdict.listedIp === null && ABOUT_OUR_IP.has(verdict.category)) {
+    verdict.listedIp = listedIpOf(wrappedIpPatternsFor(verdict.provider), compactText(s.text));
+  }
+  return verdict;
+}
+
+function classifySubject(rcpt: DsnRecipient, s: Subject): Verdict {
   const provider = providerOf(s.domain, rcpt.remoteMta, s.text);
   const tables = tablesFor(provider);
   const listedIp = listedIpOf(listedIpPatternsFor(provider), s.text);
@@ -51,23 +63,23 @@ export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
     if (rule) return verdictOf(rule, s, provider, listedIp);
   }
   const hint = rcpt.reasonHint ?? '';
-  if (KNOWN_REASONS.has(hint) && !WEAK_HINTS.has(hint) && !rcpt.reasonHintWeak) return plain(hint as Reason, provider, listedIp);
+  if (KNOWN_REASONS.has(hint) && !WEAK_HINTS.has(hint) && !rcpt.reasonHintWeak) return plain(hint as Reason, s, provider, listedIp);
   // A delay notice with no words but a vague code (4.4.0 "other network or routing status"): the message is
   // still queued, which Sisimai's vocabulary calls expired; the code alone names no cause
-  if (s.action === 'delayed' && !s.text.trim() && !/^4\.(?:2\.2|4\.[17])$/.test(s.status)) return plain('expired', provider, listedIp);
+  if (s.action === 'delayed' && !s.text.trim() && !/^4\.(?:2\.2|4\.[17])$/.test(s.status)) return plain('expired', s, provider, listedIp);
   const rule = findRule(generic, s);
   // The sending MTA's own category (e.g. PowerMTA's bad-mailbox) names the reason when the texts agree on the
   // category: "550 5.2.1 User Unknown" is filtered by its code, but the MTA that held the session says the
   // mailbox does not exist. Precise readings (full, too large, suspended, moved, relaying, our Sisimai 5
   // refinements) are never overruled: Sisimai checks those before a preset reason too.
   if (rule && KNOWN_REASONS.has(hint) && hint !== rule.reason && !PRECISE.has(rule.reason) && CATEGORY_OF_REASON[hint as Reason] === (rule.category ?? CATEGORY_OF_REASON[rule.reason])) {
-    return plain(hint as Reason, provider, listedIp);
+    return plain(hint as Reason, s, provider, listedIp);
   }
   if (rule) return verdictOf(rule, s, provider, listedIp);
   // a hint names a cause (a failed local mailer); "delayed" only says the MTA will retry
-  if (KNOWN_REASONS.has(hint) && hint !== 'onhold' && hint !== 'undefined') return plain(hint as Reason, provider, listedIp);
-  if (s.action === 'delayed') return plain('expired', provider, listedIp);
-  return plain(s.text.trim() ? 'onhold' : 'undefined', provider, listedIp);
+  if (KNOWN_REASONS.has(hint) && hint !== 'onhold' && hint !== 'undefined') return plain(hint as Reason, s, provider, listedIp);
+  if (s.action === 'delayed') return plain('expired', s, provider, listedIp);
+  return plain(s.text.trim() ? 'onhold' : 'undefined', s, provider, listedIp);
 }
 
 function verdictOf(rule: Rule, s: Subject, provider: Verdict['provider'], listedIp: string | null): Verdict {
@@ -76,11 +88,23 @@ function verdictOf(rule: Rule, s: Subject, provider: Verdict['provider'], listed
     reason: rule.reason,
     category: rule.category ?? CATEGORY_OF_REASON[rule.reason],
     provider,
-    msCode: msCodeOf(rule, s),
+    ...microsoftCodes(provider, msCodeOf(rule, s), s.text, rule.msCode === 'generic-status'),
     listedIp: own ?? listedIp,
   };
 }
 
-function plain(reason: Reason, provider: Verdict['provider'], listedIp: string | null): Verdict {
-  return { reason, category: CATEGORY_OF_REASON[reason], provider, msCode: '', listedIp };
+function plain(reason: Reason, s: Subject, provider: Verdict['provider'], listedIp: string | null): Verdict {
+  return { reason, category: CATEGORY_OF_REASON[reason], provider, ...microsoftCodes(provider, '', s.text), listedIp };
+}
+
+/**
+ * ms_code is the most specific code Microsoft printed: an S-code in the text, else the rule's (a
+ * Microsoft-specific enhanced status, a legacy SC-/OU-/RP- code ...), else the anti-spam rule number that came
+ * with a generic status. A rule number that is not the ms_code is kept as ms_rule (delisting tickets quote it).
+ */
+function microsoftCodes(provider: Verdict['provider'], fromRule: string, text: string, ruleIsGeneric = false): Pick<Verdict, 'msCode' | 'msRule'> {
+  if (provider !== 'microsoft') return { msCode: fromRule, msRule: '' };
+  const asRule = microsoftAsRule(text);
+  const msCode = microsoftSCode(text) || (ruleIsGeneric ? '' : fromRule) || asRule || fromRule;
+  return { msCode, msRule: asRule !== msCode ? asRule : '' };
 }

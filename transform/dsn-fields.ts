@@ -48,8 +48,10 @@ export interface Verdict {
   reason: import('./vocabulary.ts').Reason;
   category: import('./vocabulary.ts').Category;
   provider: import('./vocabulary.ts').Provider;
-  /** Microsoft's code (S3150, 5.7.606, AS(1430) ...) or '' */
+  /** Microsoft's most specific code (S3150, S775, 5.7.606, AS3130, SC-001 ...) or '' */
   msCode: string;
+  /** Microsoft's anti-spam rule number (AS1430) when the text prints one and it is not msCode; '' otherwise */
+  msRule: string;
   /** the IP the receiver named in its text, or null */
   listedIp: string | null;
 }

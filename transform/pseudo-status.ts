@@ -11,14 +11,15 @@ import type { Reason } from './vocabulary.ts';
 /**
  * Detail number per reason, as Sisimai 5 numbers them. Our Sisimai-5.2 refinements that Sisimai has no
  * number for take the number of the reason they refine (requireptr ← blocked, ratelimited ← speeding,
- * emailtoolarge ← mesgtoobig, notcompliantrfc ← contenterror). Never-stored reasons map to undefined's 900.
+ * emailtoolarge ← mesgtoobig, notcompliantrfc ← contenterror, failedstarttls ← securityerror). Never-stored reasons
+ * map to undefined's 900.
  */
 const DETAIL: Record<Reason, number> = {
   undefined: 900, onhold: 901, syntaxerror: 902, norelaying: 909, filtered: 910, userunknown: 911,
   hostunknown: 912, hasmoved: 916, rejected: 918, suspend: 921, mailboxfull: 922, exceedlimit: 923,
   systemerror: 930, systemfull: 931, notaccept: 932, emailtoolarge: 934, networkerror: 944,
   toomanyconn: 945, speeding: 946, ratelimited: 946, expired: 947, contenterror: 960,
-  notcompliantrfc: 960, securityerror: 970, blocked: 971, virusdetected: 971, requireptr: 971,
+  notcompliantrfc: 960, securityerror: 970, failedstarttls: 970, blocked: 971, virusdetected: 971, requireptr: 971,
   authfailure: 972, policyviolation: 972, badreputation: 975, spamdetected: 980, mailererror: 939,
   vacation: 900, feedback: 900, delivered: 900,
 };

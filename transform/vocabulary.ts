@@ -6,7 +6,7 @@ export const REASONS = [
   'policyviolation', 'virusdetected', 'securityerror', 'userunknown', 'hasmoved', 'mailboxfull', 'hostunknown',
   'expired', 'networkerror', 'filtered', 'rejected', 'systemerror', 'systemfull', 'mailererror',
   'suspend', 'exceedlimit', 'notaccept', 'norelaying', 'contenterror', 'syntaxerror', 'notcompliantrfc',
-  'emailtoolarge', 'speeding', 'onhold', 'vacation', 'feedback', 'delivered', 'undefined',
+  'emailtoolarge', 'failedstarttls', 'speeding', 'onhold', 'vacation', 'feedback', 'delivered', 'undefined',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -49,6 +49,7 @@ export const CATEGORY_OF_REASON: Record<Reason, Category> = {
   emailtoolarge: 'other',
   hostunknown: 'domain_unknown',
   networkerror: 'network',
+  failedstarttls: 'network',
   expired: 'expired',
   systemerror: 'other',
   systemfull: 'other',

@@ -29,6 +29,7 @@ export function makeEvent(overrides: Partial<BounceEvent> = {}): BounceEvent {
     category: 'ip_blocklist',
     provider: 'microsoft',
     ms_code: 'S3150',
+    ms_rule: '',
     kafka_partition: 0,
     kafka_offset: counter,
   };

@@ -48,6 +48,16 @@ test.serial('events are stored with IPv4 mapped into IPv6, unknown IP as ::, tim
   t.is(hourly[0].n, 3);
 });
 
+test.serial("Microsoft's rule number lands in ms_rule next to ms_code", async (t) => {
+  const e = makeEvent({ event_id: 'ev-rule', status: '5.7.606', ms_code: '5.7.606', ms_rule: 'AS1430' });
+  await insertEvents(store, [e, makeEvent({ event_id: 'ev-norule' })], 'rule:1');
+  const got = await rows<{ event_id: string; ms_code: string; ms_rule: string }>(
+    "SELECT event_id, ms_code, ms_rule FROM bounce_events WHERE event_id IN ('ev-rule', 'ev-norule') ORDER BY event_id");
+  t.deepEqual(got, [{ event_id: 'ev-norule', ms_code: 'S3150', ms_rule: '' }, { event_id: 'ev-rule', ms_code: '5.7.606', ms_rule: 'AS1430' }]);
+  const viaView = await rows<{ ms_rule: string }>("SELECT ms_rule FROM v_events WHERE event_id = 'ev-rule'");
+  t.deepEqual(viaView, [{ ms_rule: 'AS1430' }], 'v_events (SELECT *, created before 0011) shows the new column');
+});
+
 test.serial('an empty batch is a no-op; a batch needs a token', async (t) => {
   await t.notThrowsAsync(insertEvents(store, [], 'whatever'));
   await t.throwsAsync(insertEvents(store, [makeEvent()], ''), { instanceOf: StoreWriteError, message: /dedup token/ });

@@ -107,7 +107,7 @@ test.serial('migrations added later backfill the events stored before them (code
     await store.client.insert({ table: 'bounce_events', format: 'JSONEachRow',
       values: [events[0]].map((e) => ({ ...e, sending_ip: toIPv6Text(e.sending_ip), listed_ip: e.listed_ip ? toIPv6Text(e.listed_ip) : null })) });
     t.deepEqual((await migrate(store, store.config.store)).applied,
-      ['0005_code_hourly', '0006_rollup_counters', '0007_events_by_ip', '0008_events_by_ip']);
+      ['0005_code_hourly', '0006_rollup_counters', '0007_events_by_ip', '0008_events_by_ip', '0011_ms_rule']);
     const got = await rows<{ provider: string; events: number; n_events: number }>(
       'SELECT provider, toUInt32(uniqMerge(events)) AS events, toUInt32(sum(n_events)) AS n_events FROM code_hourly GROUP BY provider ORDER BY provider');
     t.deepEqual(got, [{ provider: 'google', events: 1, n_events: 1 }, { provider: 'microsoft', events: 2, n_events: 2 }]);

@@ -1,7 +1,7 @@
 // One raw message → DsnFields, or why not: the parse half of toBounceEvents.
 import type { DsnFields } from '../dsn-fields.ts';
 import { parseMail } from '../mime.ts';
-import { AUTO_REPLY_HINTS, BOUNCE_HINTS, matchesAny } from './hints.ts';
+import { AUTO_REPLY_HINTS, BOUNCE_HINTS, isPersonWritten, matchesAny } from './hints.ts';
 import { parseWithLhosts } from './lhost/index.ts';
 import { toBounceMessage } from './message.ts';
 
@@ -39,6 +39,9 @@ export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
   }
   if (SES_DELIVERY.test(msg.text)) {
     return { kind: 'skip', reason: 'delivery_notice', detail: 'Amazon SES delivery notification' };
+  }
+  if (isPersonWritten(msg)) {
+    return { kind: 'skip', reason: 'not_a_bounce', detail: `a person's mail quoting or forwarding a bounce: ${msg.subject.slice(0, 80)}` };
   }
   if (!matchesAny(msg, BOUNCE_HINTS)) {
     return matchesAny(msg, AUTO_REPLY_HINTS)

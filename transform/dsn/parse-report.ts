@@ -36,7 +36,11 @@ export function parseReport(msg: BounceMessage, mtaKind: string, rules: ReportRu
     const addressee = (header(msg.headers, 'to') ?? '').toLowerCase();
     if (failed.length > 0 && recipients.every((r) => !failed.includes(r.recipient) && addressee.includes(r.recipient))) recipients = [];
   } else if (recipients.some((r) => !r.diagnostic || !r.status || !r.command)) {
-    enrich(recipients, scanText(msg.text, textRules, msg.subject));
+    const fromText = scanText(msg.text, textRules, msg.subject);
+    const cut = mayBeCutShort(msg, dsText);
+    enrich(recipients, fromText, cut ? dsText : '');
+    // cut mid-line inside the delivery-status part: the groups after the cut are gone, the text still names them
+    if (!dsText.endsWith('\n')) recipients.push(...fromText.filter((t) => !recipients.some((r) => r.recipient.toLowerCase() === t.recipient.toLowerCase())));
   }
   if (recipients.length === 0) recipients = fromFailedRecipientsHeader(msg, rules.start);
   if (recipients.length === 0) recipients = fromOriginalTo(msg, rules.start);
@@ -58,12 +62,17 @@ export function parseReport(msg: BounceMessage, mtaKind: string, rules: ReportRu
 }
 
 /** Fills what the delivery-status groups left empty from the free text about the same address. */
-function enrich(recipients: DsnRecipient[], fromText: DsnRecipient[]): void {
+function enrich(recipients: DsnRecipient[], fromText: DsnRecipient[], dsText = ''): void {
   if (fromText.length === 0) return;
   const byAddr = new Map(fromText.map((r) => [r.recipient.toLowerCase(), r]));
+  const last = recipients[recipients.length - 1];
   for (const r of recipients) {
     const t = byAddr.get(r.recipient.toLowerCase()) ?? (recipients.length === 1 && fromText.length === 1 ? fromText[0] : undefined);
     if (!t) continue;
+    if (r === last && cutShort(r.diagnostic, t.diagnostic, dsText)) {
+      r.diagnostic = t.diagnostic;
+      r.replyCode = t.replyCode || r.replyCode;
+    }
     if (!r.diagnostic) {
       r.diagnostic = t.diagnostic;
       r.replyCode = r.replyCode || t.replyCode;
@@ -74,6 +83,32 @@ function enrich(recipients: DsnRecipient[], fromText: DsnRecipient[]): void {
     if (!r.remoteMta) r.remoteMta = t.remoteMta;
     if (!r.command) r.command = commandIn(r.diagnostic) || t.command;
   }
+}
+
+const NO_SPACE = /\s+/g;
+/** What Postfix appends to the reply in its text: not more of the receiver's words. */
+const IN_REPLY_TO = /\(inreplyto[^()]*\)\.?$/i;
+
+/**
+ * A bounce truncated inside its delivery-status part (no closing boundary) ends in the middle of the last
+ * Diagnostic-Code: when that diagnostic is where the part's text ends, and the report's own words about the same
+ * address hold all of it and then more of the receiver's reply, the text has the whole reply.
+ */
+function cutShort(dsDiagnostic: string, textDiagnostic: string, dsText: string): boolean {
+  if (!dsText || !dsDiagnostic || textDiagnostic.length <= dsDiagnostic.length) return false;
+  const tail = dsDiagnostic.replace(NO_SPACE, '').slice(-24);
+  if (!dsText.replace(NO_SPACE, '').endsWith(tail)) return false;
+  const ds = dsDiagnostic.replace(NO_SPACE, '');
+  const text = textDiagnostic.replace(NO_SPACE, '');
+  const at = text.indexOf(ds);
+  return at !== -1 && text.slice(at + ds.length).replace(IN_REPLY_TO, '').length > 0;
+}
+
+/** The message ends in its delivery-status part: mid-line, or with no part (returned original) after it. */
+function mayBeCutShort(msg: BounceMessage, dsText: string): boolean {
+  if (!dsText.endsWith('\n')) return true;
+  const lastPart = msg.parts[msg.parts.length - 1];
+  return lastPart !== undefined && lastPart.contentType.endsWith('delivery-status') && msg.deliveryStatus === dsText;
 }
 
 /** The command a ">>> X" / "<<< 5xx" session transcript in the text shows, for recipients that have none yet. */

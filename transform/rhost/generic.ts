@@ -6,9 +6,16 @@ import type { Rule, RuleTable } from './rule.ts';
 
 const USER_UNKNOWN = /user ?unknown|unknown (?:user|recipient|local part|address|mailbox)|no such (?:user|mailbox|recipient|person|address|local user)|(?:user|mailbox|recipient|address|account) (?:\S+ )?(?:does not|doesn'?t|not) exist|(?:does not|doesn'?t) exist(?: here| on this system|\.)|not (?:a )?(?:valid|known) (?:user|recipient|mailbox)|invalid (?:recipient|mailbox|address|user|final delivery userid)|bad (?:destination )?(?:mailbox|recipient) address|recipient (?:not found|unknown|rejected)|mailbox (?:unavailable|not found|not present|invalid|is unavailable|is inactive)|user not found|no mailbox here|recipient address(?:es)? rejected(?:\s?: access denied|\.\s*$)|not listed in|please check if (?:the )?(?:e-?mail )?address is correct|is not a (?:known|valid) user|#5\.1\.1|account (?:is )?unavailable|no (?:valid )?recipients|address couldn'?t be found|recipient not found|doesn'?t have an? [\w.-]+ account|ディレクトリ(?:には見つかりません|のリストにありません)/i;
 
+/** "553 neko.example.com does not exist": a domain (not an address's domain part) named as missing. */
+const DOMAIN_MISSING = /(?<![@\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,} does not exist/i;
+
 const TOO_LARGE = /message (?:size )?(?:too big|too large for this|file too big|size exceeds (?:fixed |maximum)|length exceeds administrative limit)|max(?:imum)? message size exceeded|exceeded maximum inbound message size|message is too big|size limit|line limit exceeded/i;
 
 const texts: Array<[Reason, RegExp]> = [
+  // Sisimai 5: STARTTLS refused or required and not done (its own phrases; the command and 523/524/538 below)
+  ['failedstarttls', /starttls is required to send mail|tls required but not supported/i],
+  // Sisimai 5: the message is not RFC 5322 compliant (Gmail's words and help link)
+  ['notcompliantrfc', /not rfc ?5322 compliant|p=rfcmessagenoncompliant/i],
   ['hostunknown', /the account or domain may not exist/i],
   ['mailboxfull', /mailbox (?:is )?full|full mailbox|mail ?box (?:size )?(?:limit )?exceeded|over (?:the )?(?:disk |storage )?quota|quota (?:exceeded|violation|usage exceeded)|exceed(?:ed|s|ing)? (?:its |their |the )?(?:mailbox |disk |storage )?quota|exceeded storage allocation|not enough (?:storage )?space|disk (?:quota|space limit)|mailfolder is full|maildir over quota|reached disk quota|would exceed (?:maximum )?allowed storage|has too many messages on the server|user(?:'s)? space has been used up|user is over|recipient (?:mailbox )?is full|mailbox exceeds allowed size/i],
   ['emailtoolarge', TOO_LARGE],
@@ -32,6 +39,7 @@ const afterUsers: Array<[Reason, RegExp]> = [
   ['notaccept', /doesn'?t receive e?mail according to|does not accept mail|null ?mx|no mx record|no smtp service/i],
   ['filtered', /restricted by the recipient|user reject|refused due to recipient preferences|only accepting mail from specific|message rejected due to user rules|is not accepting any mail|you have been blocked by the recipient|resolver\.rst\.notauthorized/i],
   ['networkerror', /dns error|no mx found|host not found, try again|wasn'?t able to establish an smtp connection|network error on destination|dns query failed|hop count exceeded|exceeded (?:the )?maximum hop count|too many hops|routing loop|mail forwarding loop/i],
+  ['hostunknown', DOMAIN_MISSING],
   ['hostunknown', /host (?:or domain name )?(?:not found|unknown)|unknown host|domain (?:does not exist|not found|must exist|is not reachable)|no such domain|unrouteable (?:mail domain|address)|unroutable address|name or service not known|dns records for the destination computer could not be found|mail domain mentioned in email address is unknown/i],
   ['spamdetected', /\bspam\b|message content rejected|\bUBE\b|unsolicited|bulk (?:e-?mail|mail)|content filter|junk mail|spam-like|spamassassin|probable spam|high probability/i],
   ['mailererror', /procmail|maildrop|pipe to \|/i],
@@ -81,6 +89,9 @@ const byStatus = ([reason, status]: [Reason, RegExp]): Rule => ({ reason, status
 
 const rules: Rule[] = [
   // Status codes that decide before any text (Sisimai checks these classes first).
+  // Sisimai 5's FailedSTARTTLS: refused at STARTTLS, or 523/524/538 (RFC 3207 / RFC 4954 encryption replies)
+  { reason: 'failedstarttls', command: /^STARTTLS$/ },
+  { reason: 'failedstarttls', reply: /^5(?:2[34]|38)$/ },
   { reason: 'mailboxfull', status: /^[45]\.2\.2$/ },
   // 5.2.3 is "message length exceeds administrative limit" (exceedlimit); "message too large" says the size is
   // over the receiver's maximum for any message (emailtoolarge)
@@ -95,6 +106,7 @@ const rules: Rule[] = [
   // 5.1.6 "mailbox has moved, no forwarding address" (RFC 3463): the person left, the address is dead.
   // "... does not exist" in reply to MAIL FROM is about our sender address or domain, not the recipient
   { reason: 'rejected', match: USER_UNKNOWN, command: /^MAIL$/ },
+  { reason: 'rejected', match: DOMAIN_MISSING, command: /^MAIL$/ },
   { reason: 'hasmoved', status: /^5\.1\.6$/ },
   { reason: 'hasmoved', match: /\bhas been replaced by\b/i },
   { reason: 'userunknown', match: USER_UNKNOWN, status: /^5\.1\.\d+$/ },

@@ -15,6 +15,7 @@ export const google: RuleTable = {
     { match: /unauthenticated|DMARC policy|does not pass (?:SPF|DKIM)|not pass authentication/i, reason: 'authfailure' },
     { match: /PTR record|reverse DNS|IPv6 sending guidelines/i, reason: 'requireptr' },
     { status: /^[45]\.7\.25$/, reason: 'requireptr' },
+    { match: /not RFC ?5322 compliant|p=RfcMessageNonCompliant/i, reason: 'notcompliantrfc' },
     { match: /likely unsolicited mail|nature of (?:this message|the content|content)|links? in (?:this|the) message/i, reason: 'spamdetected' },
     { match: /receiving mail (?:too quickly|at a rate)/i, reason: 'ratelimited' },
     { match: /account that you tried to reach is (?:disabled|inactive)|account has been disabled/i, reason: 'suspend' },

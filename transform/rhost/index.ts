@@ -7,7 +7,7 @@ import { google } from './google.ts';
 import { unitedInternet } from './gmx-webde-ionos.ts';
 import { microsoft } from './microsoft.ts';
 import { orangeLaPoste } from './orange-laposte.ts';
-import type { RuleTable } from './rule.ts';
+import { compactPattern, type RuleTable } from './rule.ts';
 import { tonline } from './tonline.ts';
 import { yahoo } from './yahoo.ts';
 
@@ -50,20 +50,44 @@ function byHost(host: string): Provider | undefined {
   return undefined;
 }
 
-/** Recipient domain first (hotmail.de at any MX is Microsoft's), then the MX host, then the text. */
+/**
+ * The receiver's own signature in its reply: the front end that refused, a code only it writes. Microsoft 365
+ * refuses for itself (5.7.708 from its own low-reputation pool) inside NDRs to recipients anywhere.
+ */
+const REFUSER_SIGNATURES: ReadonlyArray<[Provider, RegExp]> = [
+  ['google', /\bgsmtp\b/],
+  ['microsoft', /\.(?:prod|protection)\.outlook\.com\b|(?<![\d.])(?:5\.7\.(?:5[01]\d|6[0-4]\d|7[0-5]\d)|4\.7\.[5-8]\d\d)(?![\d.])|\(A?S\d{3,11}\)|\bAS\(\d{3,12}\)/],
+];
+
+/**
+ * Who refused decides, not where the recipient's mailbox is: the MX that answered (Remote-MTA / "host X
+ * said"), else the receiver's signature in the reply, else the recipient domain (hotmail.de at an unnamed MX is
+ * Microsoft's), else the receiver's words. Brands sharing one rule table (GMX / WEB.DE / IONOS) keep the
+ * recipient's brand.
+ */
 export function providerOf(recipientDomain: string, remoteMta: string, text: string): Provider {
-  const known = byHost(recipientDomain) ?? byHost(remoteMta);
-  if (known) return known;
+  const byDomain = byHost(recipientDomain);
+  const byMx = byHost(remoteMta);
+  if (byMx) return byDomain && TABLE_OF[byDomain] === TABLE_OF[byMx] ? byDomain : byMx;
+  for (const [provider, pattern] of REFUSER_SIGNATURES) if (pattern.test(text)) return provider;
+  if (byDomain) return byDomain;
   for (const [provider, pattern] of TEXTS) if (pattern.test(text)) return provider;
   return 'other';
 }
 
 const TABLES_FOR = new Map<Provider, readonly RuleTable[]>();
 const LISTED_IP_FOR = new Map<Provider, readonly RegExp[]>();
+const WRAPPED_IP_FOR = new Map<Provider, readonly RegExp[]>();
 for (const [provider, own] of Object.entries(TABLE_OF) as Array<[Provider, RuleTable | undefined]>) {
   const tables = own ? [own, orangeLaPoste, blocklists, generic] : [orangeLaPoste, blocklists, generic];
   TABLES_FOR.set(provider, tables);
   LISTED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp));
+  WRAPPED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp).map(compactPattern).filter((p): p is RegExp => p !== null));
+}
+
+/** listedIpPatternsFor's patterns for text with its white space removed (see compactPattern). */
+export function wrappedIpPatternsFor(provider: Provider): readonly RegExp[] {
+  return WRAPPED_IP_FOR.get(provider)!;
 }
 
 /** Tables to try in order for one provider: its own, Orange/La Poste's codes, the block lists, the generic one. */

@@ -1,10 +1,32 @@
 // Microsoft: Outlook.com consumer (hotmail/outlook/live/msn) and Exchange Online Protection.
 // Rows follow shared/docs/receiver-codes.md §1; most specific first. ms_code: see docs/classification.md.
-import { IP_BARE, IP_BRACKETED, re, type Rule, type RuleTable } from './rule.ts';
+import { compactText, IP_BARE, IP_BRACKETED, re, type Rule, type RuleTable } from './rule.ts';
 
 const LEGACY = /\b((?:SC|DY|OU|RP)-00\d)\b/i;
-const S_CODE = /\bA?(S31[45]0)\b/;
-const AS_CODE = /\b(AS)\(?(\d{3,})\)?/;
+
+/**
+ * An S-code Microsoft's sender support asks for, printed in parentheses: "(S3150)", "(S775)", "(S2017062302)";
+ * the 2017-18 print "(AS3150)"/"(AS3140)" is the same code. Read on the text without white space, so a
+ * hard-wrapped "(S315\n0)" is found whole.
+ */
+const S_CODE_COMPACT = /\((?:S|AS(?=31[45]0\)))(\d{3,11})\)/;
+/** An anti-spam rule number: "AS(3130)", "(AS16012609)", "(AS761/AS843)" (not the AS3150/AS3140 print). */
+const AS_RULE_COMPACT = /AS\((\d{3,12})\)|(?<=[(/])AS(\d{3,12})(?=[)/])/g;
+
+/** The S-code printed in a Microsoft text, normalised ("S3150"); '' when none. */
+export function microsoftSCode(text: string): string {
+  const m = S_CODE_COMPACT.exec(compactText(text));
+  return m ? `S${m[1]}` : '';
+}
+
+/** The anti-spam rule number printed in a Microsoft text ("AS3130"); '' when none. AS3150/AS3140 are S-codes. */
+export function microsoftAsRule(text: string): string {
+  for (const m of compactText(text).matchAll(AS_RULE_COMPACT)) {
+    const n = m[1] ?? m[2]!;
+    if (!/^31[45]0$/.test(n)) return `AS${n}`;
+  }
+  return '';
+}
 
 const rules: Rule[] = [
   // Legacy Outlook.com codes (postmaster.live.com table); old texts print a bare IP.
@@ -16,7 +38,7 @@ const rules: Rule[] = [
   { match: /\bRP-003\b/i, reason: 'toomanyconn', msCode: LEGACY },
 
   // Outlook.com block list: S3150 / S3140 (printed AS3150 / AS3140 in 2017-18).
-  { match: /\bA?S31[45]0\b/, reason: 'blocked', msCode: S_CODE },
+  { match: /\bA?S31[45]0\b/, reason: 'blocked' },
   { match: /part of their network is on our block ?list/i, reason: 'blocked' },
 
   // 4.7.650-652: "The mail server [IP] has been temporarily rate limited due to IP reputation" / connections.
@@ -41,7 +63,7 @@ const rules: Rule[] = [
   { match: /has exceeded permitted limits within/i, reason: 'ratelimited', msCode: /\b(5\.7\.508)\b/ },
   { match: /blocked using Blocklist 1|mail from IP banned/i, reason: 'blocked', msCode: 'Blocklist1' },
   { match: /MailFrom domain is listed in Spamhaus|\bS8002\b/i, reason: 'rejected', category: 'policy', msCode: 'S8002' },
-  { match: /blocked using Spamhaus/i, reason: 'blocked', msCode: AS_CODE },
+  { match: /blocked using Spamhaus/i, reason: 'blocked' },
 
   // Authentication.
   { status: /^5\.7\.(?:509|515)$/, reason: 'authfailure', msCode: 'status' },
@@ -61,7 +83,8 @@ const rules: Rule[] = [
 
   // Recipient problems and per-recipient limits.
   { match: /\bS2017062302\b/, reason: 'userunknown', msCode: 'S2017062302' },
-  { status: /^5\.4\.1$/, match: /Recipient address rejected: Access denied/i, reason: 'userunknown', msCode: 'status' },
+  // 5.4.1 is a generic code: its AS(201806281) rule number names the refusal better when printed
+  { status: /^5\.4\.1$/, match: /Recipient address rejected: Access denied/i, reason: 'userunknown', msCode: 'generic-status' },
   { status: /^5\.1\.10$/, reason: 'userunknown', msCode: 'status' },
   { match: /RESOLVER\.ADR\.RecipientNotFound/i, reason: 'userunknown', msCode: /\b(5\.1\.10)\b/ },
   { status: /^5\.2\.12[12]$/, reason: 'ratelimited', msCode: 'status' },

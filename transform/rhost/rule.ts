@@ -32,7 +32,10 @@ export interface Rule {
   reason: Reason;
   /** overrides CATEGORY_OF_REASON. */
   category?: Category;
-  /** Microsoft code: a fixed value, 'status' (the effective enhanced status), or a RegExp whose capture groups joined make the code. */
+  /**
+   * Microsoft code: a fixed value, 'status' (the effective enhanced status, Microsoft's own), 'generic-status' (the
+   * status, but only when no S-code or rule number is printed), or a RegExp whose capture groups joined make it.
+   */
   msCode?: string | RegExp;
   /** where this row's IP sits (capture group 1); replaces the table's patterns. */
   listedIp?: RegExp;
@@ -71,9 +74,24 @@ export function findRule(table: RuleTable, s: Subject): Rule | undefined {
 export function msCodeOf(rule: Rule, s: Subject): string {
   const spec = rule.msCode;
   if (spec === undefined) return '';
-  if (typeof spec === 'string') return spec === 'status' ? s.status : spec;
+  if (typeof spec === 'string') return spec === 'status' || spec === 'generic-status' ? s.status : spec;
   const m = spec.exec(s.text);
   return m ? m.slice(1).filter((g) => g !== undefined).join('').toUpperCase() : '';
+}
+
+/**
+ * The same pattern for text with its white space removed: relays and text-only notices hard-wrap at 72-78
+ * columns anywhere ("[198.51.\n100.7]", "messages f\nrom"), and unfolding turns each break into a space.
+ * null when the pattern needs white space to mean what it says ("[IP n]").
+ */
+export function compactPattern(p: RegExp): RegExp | null {
+  if (/\\s\+|\\s\{[1-9]/.test(p.source)) return null;
+  return new RegExp(p.source.replace(/\\s[*?]?| /g, ''), p.flags);
+}
+
+/** Text without white space, for compactPattern's patterns. */
+export function compactText(text: string): string {
+  return text.replace(/\s+/g, '');
 }
 
 /** The first valid IP any pattern captures, normalised; null when none. */

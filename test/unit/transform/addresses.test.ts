@@ -4,7 +4,7 @@ import { domainOf, originalSender, prefixOf, sendingAccount, sendingIpOf } from 
 import type { DsnFields, DsnRecipient, Verdict } from '../../../transform/dsn-fields.ts';
 
 const rcpt: DsnRecipient = { recipient: 'x@example.org', action: 'failed', status: '5.1.1', replyCode: 550, diagnostic: '', remoteMta: 'mx.example.org', command: 'RCPT' };
-const noList: Verdict = { reason: 'userunknown', category: 'recipient_unknown', provider: 'other', msCode: '', listedIp: null };
+const noList: Verdict = { reason: 'userunknown', category: 'recipient_unknown', provider: 'other', msCode: '', msRule: '', listedIp: null };
 
 function fields(headers: string, more: Partial<DsnFields> = {}): DsnFields {
   return { mtaKind: 'postfix', reportingMta: 'mo-out01.example-hoster.net', recipients: [], original: { headers }, extra: {}, ...more };
