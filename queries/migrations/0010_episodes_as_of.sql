@@ -1,0 +1,95 @@
+-- One definition of a listing episode, "as of" a moment, that every reader asks: named queries, the weekly report,
+-- the dashboards and the alert. Before this migration four copies of the rule disagreed at the boundary.
+--
+-- An episode is a sending IP's rejections by one provider in one category (ip_blocklist, ip_reputation), read from
+-- listing_hourly rows before as_of. The one comparison: an hour "closes" its episode when the silence after its
+-- last rejection (up to the next rejection, or up to as_of after the last one) exceeds the episode gap. So the next
+-- rejection starts a new episode exactly when the previous one counts as ended, and an episode whose last rejection
+-- lies exactly one gap before as_of is still active (a rejection at as_of would continue it). The gap is the one
+-- setting v_episode_settings (BOUNCE_EPISODE_GAP_HOURS, fixed when the migrations are applied, 0008).
+-- as_of cuts at whole hours (the rollup is hourly): the hour that contains as_of counts whole, so a mid-hour as_of
+-- in the past can see up to an hour of later rejections; whole-hour moments (report weeks, now) are exact.
+-- Rejections without a known sending IP (::) stay in listing_hourly but form no episode.
+-- Read it as: SELECT ... FROM v_listing_episodes_as_of(as_of = '2026-11-30 00:00:00') (any DateTime expression).
+CREATE OR REPLACE VIEW v_listing_episodes_as_of {{on_cluster}} AS
+WITH
+    (SELECT gap_hours FROM v_episode_settings) AS gap,
+    hours AS (
+        SELECT category, provider, sending_ip, any(sending_prefix) AS prefix, hour,
+               toDateTime(min(first_seen), 'UTC') AS h_first, toDateTime(max(last_seen), 'UTC') AS h_last,
+               sum(n_rejections) AS h_rejections, groupUniqArrayMerge(codes) AS h_codes
+        FROM listing_hourly
+        WHERE sending_ip != toIPv6('::') AND hour < {as_of:DateTime('UTC')}
+        GROUP BY category, provider, sending_ip, hour
+    ),
+    closing AS (
+        SELECT *,
+               dateDiff('second', h_last, leadInFrame(h_first, 1, {as_of:DateTime('UTC')}) OVER w) > gap * 3600 AS closes
+        FROM hours
+        WINDOW w AS (PARTITION BY category, provider, sending_ip ORDER BY hour ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+    ),
+    numbered AS (
+        -- episodes are numbered from 1: one more than the episodes closed before this hour
+        SELECT *,
+               1 + sum(closes) OVER (PARTITION BY category, provider, sending_ip ORDER BY hour ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                 - closes AS episode
+        FROM closing
+    )
+SELECT
+    category,
+    provider,
+    replaceRegexpOne(toString(sending_ip), '^::ffff:', '') AS sending_ip,
+    any(prefix) AS sending_prefix,
+    episode,
+    toDateTime(min(h_first), 'UTC') AS first_seen,
+    toDateTime(max(h_last), 'UTC') AS last_seen,
+    sum(h_rejections) AS rejections,
+    arraySort(groupUniqArrayArray(h_codes)) AS codes,
+    toUInt32(gap) AS gap_hours,
+    toDateTime({as_of:DateTime('UTC')}, 'UTC') AS as_of,
+    toUInt8(max(closes) = 0) AS still_active,
+    toUInt8(max(closes)) AS ended
+FROM numbered
+GROUP BY category, provider, numbered.sending_ip, episode;
+
+-- The same episodes as of now(), for ad-hoc SQL and the queries that want the present (ip-episodes).
+CREATE OR REPLACE VIEW v_listing_episodes {{on_cluster}} AS
+SELECT * FROM v_listing_episodes_as_of(as_of = now());
+
+-- Accounts before listing, the one query the named query, the report and the dashboard panel read: for every
+-- listing (episode start) in [since, until) of one category, each sending account's events through that IP in the
+-- lookback_hours before the first rejection (the listing moment itself excluded), distinct recipients (64-bit
+-- hash), first and last event. Reads events_by_ip (0008), only the listed IPs' events in the hours of each
+-- lookback (a hash-set prefilter before the join).
+CREATE OR REPLACE VIEW v_accounts_before_listing {{on_cluster}} AS
+WITH listings AS
+(
+    SELECT provider, sending_ip, toIPv6(sending_ip) AS ip, sending_prefix, first_seen
+    FROM v_listing_episodes_as_of(as_of = {until:DateTime('UTC')})
+    WHERE category = {category:String}
+      AND first_seen >= {since:DateTime('UTC')} AND first_seen < {until:DateTime('UTC')}
+)
+SELECT
+    l.provider AS provider,
+    l.sending_ip AS sending_ip,
+    l.sending_prefix AS sending_prefix,
+    l.first_seen AS listed_at,
+    e.account AS account,
+    count() AS events,
+    uniqExact(e.recipient_hash) AS recipients,
+    min(e.bounced_at) AS first_event,
+    max(e.bounced_at) AS last_event
+FROM
+(
+    SELECT account, recipient_hash, bounced_at, sending_ip
+    FROM events_by_ip
+    WHERE bounced_at >= {since:DateTime('UTC')} - toIntervalHour({lookback_hours:UInt32})
+      AND bounced_at < {until:DateTime('UTC')}
+      AND (sending_ip, toStartOfHour(bounced_at)) IN (
+          SELECT ip, arrayJoin(arrayMap(h -> toStartOfHour(first_seen) - toIntervalHour(h), range(toUInt32({lookback_hours:UInt32}) + 1)))
+          FROM listings)
+) AS e
+INNER JOIN listings AS l ON e.sending_ip = l.ip
+WHERE e.bounced_at >= l.first_seen - toIntervalHour({lookback_hours:UInt32})
+  AND e.bounced_at < l.first_seen
+GROUP BY provider, sending_ip, sending_prefix, listed_at, account;
