@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Store } from '../client.ts';
 import { runNamed } from '../named.ts';
-import { shiftIsoWeek, type IsoWeek } from './week.ts';
+import { shiftIsoWeek, utcDayOf, type IsoWeek } from './week.ts';
 import {
   changePct, type AccountRow, type DailyRow, type FleetDay, type ListedIp, type ProviderRow, type ReasonRow,
   type TotalRow, type WeekRef, type WeeklyReport,
@@ -128,7 +128,7 @@ function toTotals(rows: Row[]): TotalRow[] {
 function fillDays(week: IsoWeek, rows: Row[]): Row[] {
   const byDay = new Map(rows.map((r) => [String(r.day), r]));
   return Array.from({ length: 7 }, (_, i) => {
-    const day = new Date(week.start.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+    const day = utcDayOf(week.start, i);
     return byDay.get(day) ?? { day };
   });
 }
