@@ -50,6 +50,10 @@ const EVENTS: BounceEvent[] = [
   reject('198.51.100.6', S - 30 * H), reject('198.51.100.6', S - GAP),
   // .7: one second earlier: ended before the week began
   reject('198.51.100.7', S - 30 * H), reject('198.51.100.7', S - GAP - SEC),
+  // .8: began more than a gap before the week and runs into it: no new listing in the week (accounts before
+  // listing reads only a gap and an hour of history before the week; it must not take S - 2 h for a start)
+  reject('198.51.100.8', S - 26 * H), reject('198.51.100.8', S - 2 * H), reject('198.51.100.8', S + H),
+  sentBy('198.51.100.8', 'prior@cust.example', S - 3 * H),
 ];
 
 let store: TestStore;
@@ -121,7 +125,7 @@ test('ended listings: named query, dashboard annotation, report agree (the repor
   const named = (await runNamed(store, 'ended-listings', param)).map((r) => `${ip(r)} ${iso(r.last_seen)}`);
   const ended = (await dashboard('annotation', 'Listing ended')).map((r) => `${String(r.text).split(' ')[0]} ${iso(r.time)}`);
   const reported = report.endedListings.map((l) => `${l.sending_ip} ${l.last_seen}`);
-  t.deepEqual(sorted(named.map((x) => x.split(' ')[0])), ['198.51.100.2', '198.51.100.3', '198.51.100.4', '198.51.100.4', '198.51.100.5']);
+  t.deepEqual(sorted(named.map((x) => x.split(' ')[0])), ['198.51.100.2', '198.51.100.3', '198.51.100.4', '198.51.100.4', '198.51.100.5', '198.51.100.8']);
   t.deepEqual(sorted(ended), sorted(named));
   // The report lists every episode that overlaps the week: .6 was still active at its start (exactly one gap of
   // silence) and ended in it; .7 (one second more) had ended before it.
