@@ -60,7 +60,7 @@ export async function buildWeeklyReport(store: Store, opts: WeeklyOptions): Prom
   const [settings] = await runReportSql(store, 'episode-settings', {});
   const episodeRows = await runReportSql(store, 'listing-episodes', weekSpan);
   const fleetRows = await runNamed<Row>(store, 'fleet-spread', { since: week.start, until: week.end, category: 'ip_blocklist', provider: '' });
-  const dailyRows = await runReportSql(store, 'daily', { since: span.since, until: span.until });
+  const dailyRows = await runReportSql(store, 'daily', weekSpan);
   const reasonRows = await runReportSql(store, 'top-reasons', { ...span, top: opts.topReasons ?? 12 });
 
   const listedIps = episodeRows.map(toListedIp);
