@@ -1,5 +1,7 @@
 // The one store factory: CLICKHOUSE_URL → a ClickHouse server over HTTP; otherwise embedded chDB in this process.
-// Everything above this file is the same code for both. The embedded store is one process at a time (pid lock file).
+// Everything above this file is the same code for both. The embedded store is one process at a time: the engine locks
+// its data dir itself (an flock on <data dir>/status, which names the holder's pid), and the kernel drops that lock
+// when the holder dies, so there is no lock file of ours to go stale and nothing to clean up at exit.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
@@ -28,13 +30,12 @@ export class StoreLockedError extends BouncePipelineError {
   }
 }
 
-export const LOCK_FILE = '.bounce-pipeline.lock';
+/** The engine's lock and status file in the data dir: `PID: <holder>` on its first line. */
+export const ENGINE_STATUS_FILE = 'status';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Both kinds return 64-bit integers (counts, offsets) as JSON numbers, so callers see one shape.
 const JSON_NUMBERS = { output_format_json_quote_64bit_integers: 0 } as const;
 
-// In-process reference counts: several opens of the same dir in one process share the lock (libchdb allows it).
-const held = new Map<string, number>();
 // How each open store was built, for openReadOnlyClient().
 const origins = new WeakMap<Store, Config['store']>();
 
@@ -98,7 +99,6 @@ async function openServer(store: Config['store']): Promise<Store> {
 async function openEmbedded(store: Config['store']): Promise<Store> {
   fs.mkdirSync(store.dataDir, { recursive: true });
   const dir = fs.realpathSync(store.dataDir);
-  acquireLock(dir);
   let client: ClickHouseClient | undefined;
   try {
     client = chdbClient(dir);
@@ -108,8 +108,7 @@ async function openEmbedded(store: Config['store']): Promise<Store> {
     await client.command({ query: 'SET output_format_json_quote_64bit_integers = 0' });
   } catch (err) {
     await client?.close();
-    releaseLock(dir);
-    throw err;
+    throw lockHolder(dir) ?? err;
   }
   let closed = false;
   const c = client;
@@ -120,13 +119,21 @@ async function openEmbedded(store: Config['store']): Promise<Store> {
     async close() {
       if (closed) return;
       closed = true;
-      try {
-        await c.close();
-      } finally {
-        releaseLock(dir);
-      }
+      await c.close();
     },
   };
+}
+
+/** After a failed open: StoreLockedError when another live process holds the engine's lock on dir. */
+function lockHolder(dir: string): StoreLockedError | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, ENGINE_STATUS_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1]);
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? new StoreLockedError(dir, pid) : undefined;
 }
 
 // chdb/connection is typed against its own copy of @clickhouse/client-common; the runtime contract is the same.
@@ -140,48 +147,6 @@ function checkIdentifier(value: string, name: string): string {
   return value;
 }
 
-function acquireLock(dir: string): void {
-  const count = held.get(dir) ?? 0;
-  if (count > 0) {
-    held.set(dir, count + 1);
-    return;
-  }
-  const file = path.join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
-      held.set(dir, 1);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const pid = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new StoreLockedError(dir, pid);
-    // Stale: the holder died without cleaning up (or left garbage). Take it over.
-    fs.rmSync(file, { force: true });
-  }
-  throw new StoreLockedError(dir, Number.NaN);
-}
-
-function releaseLock(dir: string): void {
-  const count = held.get(dir) ?? 0;
-  if (count > 1) {
-    held.set(dir, count - 1);
-    return;
-  }
-  held.delete(dir);
-  removeOwnLock(dir);
-}
-
-function removeOwnLock(dir: string): void {
-  const file = path.join(dir, LOCK_FILE);
-  try {
-    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true });
-  } catch {
-    // already gone: nothing to release
-  }
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -190,8 +155,3 @@ function isAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-// A process that exits without close() must not leave its lock behind.
-process.on('exit', () => {
-  for (const dir of held.keys()) removeOwnLock(dir);
-});

@@ -7,6 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UTCDate } from '@date-fns/utc';
+import { startOfDay, subDays, subHours } from 'date-fns';
 import ipaddr from 'ipaddr.js';
 import { BouncePipelineError } from '../transform/errors.ts';
 import type { Store } from './client.ts';
@@ -155,10 +157,10 @@ function toDate(raw: ParamValue, now: Date): Date {
   const s = String(raw).trim();
   const rel = RELATIVE.exec(s);
   if (rel) {
-    const base = new Date(now.getTime());
-    if (rel[1] === 'today') base.setUTCHours(0, 0, 0, 0);
+    const utcNow = new UTCDate(now.getTime());
+    const base = rel[1] === 'today' ? startOfDay(utcNow) : utcNow;
     const n = rel[2] ? Number(rel[2]) : 0;
-    return new Date(base.getTime() - n * (rel[3] === 'd' ? 86_400_000 : 3_600_000));
+    return new Date((rel[3] === 'd' ? subDays(base, n) : subHours(base, n)).getTime());
   }
   if (!ABSOLUTE.test(s)) throw new Error('is not a time: use YYYY-MM-DD, YYYY-MM-DD hh:mm:ss (UTC), ISO 8601, now, now-24h, now-7d or today');
   const iso = s.replace(' ', 'T');

@@ -29,7 +29,7 @@ export function registerReport(program: Command): void {
       try {
         await ensureSchema(store, config);
         const t0 = performance.now();
-        const model = await buildWeeklyReport(store, { week, episodeGapHours: config.store.episodeGapHours });
+        const model = await buildWeeklyReport(store, { week });
         const files = writeReport(model, flags.out, formats);
         process.stdout.write(`weekly report ${week.label} (${model.week.start.slice(0, 10)} to ${model.week.end.slice(0, 10)}, UTC) ` +
           `built in ${Math.round(performance.now() - t0)} ms; wrote:\n${files.map((f) => `  ${f}\n`).join('')}`);

@@ -1,4 +1,6 @@
 // Number and time formatting shared by the human renderers (Markdown, HTML). Fixed locale: output is stable.
+import { utcDayOf } from './week.ts';
+
 export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 export const fmtShare = (x: number) => `${(x * 100).toFixed(1)} %`;
 export const fmtChange = (pct: number | null) => (pct === null ? 'new' : `${pct > 0 ? '+' : ''}${pct.toFixed(1)} %`);
@@ -14,7 +16,7 @@ export function fmtDay(day: string): string {
 }
 /** The week as 'Mon 23 Nov – Sun 29 Nov 2026' */
 export function fmtWeekSpan(startIso: string, endIso: string): string {
-  const last = new Date(new Date(endIso).getTime() - 86_400_000).toISOString().slice(0, 10);
+  const last = utcDayOf(new Date(endIso), -1);
   return `${fmtDay(startIso.slice(0, 10))} – ${fmtDay(last)} ${last.slice(0, 4)}`;
 }
 export const status = (l: { still_active: boolean; ended_this_week: boolean }) => (l.still_active ? 'active' : 'ended');

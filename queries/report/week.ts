@@ -1,8 +1,7 @@
-// ISO 8601 weeks in UTC. Hand-rolled on purpose: date-fns' startOfISOWeek/getISOWeek work in the process's
-// local time zone (UTC needs @date-fns/utc, which is not installed), and a report must not change with TZ.
+// ISO 8601 weeks in UTC, with date-fns on UTCDate (@date-fns/utc): a report must not change with the process's TZ.
+import { UTCDate } from '@date-fns/utc';
+import { addDays, addWeeks, formatISO, getISOWeek, getISOWeekYear, getISOWeeksInYear, startOfISOWeek, startOfISOWeekYear, subWeeks } from 'date-fns';
 import { ConfigError } from '../../transform/errors.ts';
-
-const DAY_MS = 86_400_000;
 
 export interface IsoWeek {
   /** e.g. 2026-W48 */
@@ -15,23 +14,21 @@ export interface IsoWeek {
   end: Date;
 }
 
-function utcMidnight(d: Date): number {
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-}
+const utc = (d: Date | number) => new UTCDate(typeof d === 'number' ? d : d.getTime());
+const plain = (d: Date) => new Date(d.getTime());
 
 /** Monday 00:00 UTC of the ISO week containing d. */
 export function startOfIsoWeekUtc(d: Date): Date {
-  const day = (new Date(utcMidnight(d)).getUTCDay() + 6) % 7; // Monday = 0
-  return new Date(utcMidnight(d) - day * DAY_MS);
+  return plain(startOfISOWeek(utc(d)));
 }
 
 /** The ISO week (year, number) containing d: the week's Thursday decides the year. */
 export function isoWeekOf(d: Date): IsoWeek {
-  const start = startOfIsoWeekUtc(d);
-  const thursday = new Date(start.getTime() + 3 * DAY_MS);
-  const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
-  return make(year, week, start);
+  const day = utc(d);
+  const year = getISOWeekYear(day);
+  const week = getISOWeek(day);
+  const start = startOfISOWeek(day);
+  return { label: `${year}-W${String(week).padStart(2, '0')}`, year, week, start: plain(start), end: plain(addWeeks(start, 1)) };
 }
 
 /** Parse `YYYY-Www` (e.g. 2026-W48). */
@@ -40,33 +37,27 @@ export function parseIsoWeek(text: string): IsoWeek {
   if (!m) throw new ConfigError(`--week must look like 2026-W48 (ISO year, "-W", two-digit week), got "${text}"`);
   const year = Number(m[1]);
   const week = Number(m[2]);
+  const weeks = weeksInIsoYear(year);
+  if (week < 1 || week > weeks) throw new ConfigError(`--week ${text}: ${year} has no ISO week ${week} (it has ${weeks})`);
   // ISO week 1 is the week with January 4th in it.
-  const week1 = startOfIsoWeekUtc(new Date(Date.UTC(year, 0, 4)));
-  const start = new Date(week1.getTime() + (week - 1) * 7 * DAY_MS);
-  const check = isoWeekOf(start);
-  if (week < 1 || check.year !== year || check.week !== week) {
-    throw new ConfigError(`--week ${text}: ${year} has no ISO week ${week} (it has ${weeksInIsoYear(year)})`);
-  }
-  return check;
+  return isoWeekOf(addWeeks(startOfISOWeekYear(new UTCDate(year, 0, 4)), week - 1));
 }
 
 export function weeksInIsoYear(year: number): number {
-  return isoWeekOf(new Date(Date.UTC(year, 11, 28))).week;
+  return getISOWeeksInYear(new UTCDate(year, 0, 4));
 }
 
 /** The last complete ISO week before `now` (UTC): the week before the one `now` is in. */
 export function lastCompleteIsoWeek(now: Date): IsoWeek {
-  return isoWeekOf(new Date(startOfIsoWeekUtc(now).getTime() - DAY_MS));
+  return isoWeekOf(subWeeks(utc(now), 1));
 }
 
 /** The week n weeks after w (negative: before). */
 export function shiftIsoWeek(w: IsoWeek, n: number): IsoWeek {
-  return isoWeekOf(new Date(w.start.getTime() + n * 7 * DAY_MS));
+  return isoWeekOf(addWeeks(utc(w.start), n));
 }
 
-function make(year: number, week: number, start: Date): IsoWeek {
-  return {
-    label: `${year}-W${String(week).padStart(2, '0')}`,
-    year, week, start, end: new Date(start.getTime() + 7 * DAY_MS),
-  };
+/** YYYY-MM-DD (UTC) of the day n days after d's. */
+export function utcDayOf(d: Date, n = 0): string {
+  return formatISO(addDays(utc(d), n), { representation: 'date' });
 }

@@ -1,11 +1,11 @@
 // Builds the WeeklyReport model for one ISO week from the named query fleet-spread (queries/named/) and the
-// report's own SQL (queries/report/sql/*.sql, typed params only). The report keeps its own episode query because
-// it must read only rows before the week's end (v_listing_episodes reads all data and judges still_active against
-// now()), so a past week's report is the same whenever it is built.
+// report's SQL (queries/report/sql/*.sql, typed params only). Listings and the accounts before them come from the
+// store's one episode definition asked "as of" the week's end (v_listing_episodes_as_of, v_accounts_before_listing),
+// so a past week's report is the same whenever it is built, and it agrees with the named queries and dashboards.
 import fs from 'node:fs';
 import type { Store } from '../client.ts';
 import { runNamed } from '../named.ts';
-import { shiftIsoWeek, type IsoWeek } from './week.ts';
+import { shiftIsoWeek, utcDayOf, type IsoWeek } from './week.ts';
 import {
   changePct, type AccountRow, type DailyRow, type FleetDay, type ListedIp, type ProviderRow, type ReasonRow,
   type TotalRow, type WeekRef, type WeeklyReport,
@@ -13,10 +13,6 @@ import {
 
 export interface WeeklyOptions {
   week: IsoWeek;
-  /** silence that ends a listing episode (config store.episodeGapHours) */
-  episodeGapHours: number;
-  /** how far before the week an episode's start is looked for */
-  lookbackDays?: number;
   topAccounts?: number;
   topReasons?: number;
   /** stamped into the report; tests pass a fixed value */
@@ -41,6 +37,9 @@ export async function runReportSql(store: Store, name: string, params: Params): 
   return rs.json<Row>();
 }
 
+/** Accounts before a listing: the bounces through its IP in this many hours before the first rejection. */
+const LOOKBACK_HOURS = 24;
+
 const sec = (d: Date) => Math.floor(d.getTime() / 1000);
 const num = (v: unknown) => Number(v ?? 0);
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true';
@@ -51,22 +50,22 @@ const weekRef = (w: IsoWeek): WeekRef => ({ label: w.label, start: w.start.toISO
 export async function buildWeeklyReport(store: Store, opts: WeeklyOptions): Promise<WeeklyReport> {
   const week = opts.week;
   const prev = shiftIsoWeek(week, -1);
-  const gap = opts.episodeGapHours;
   const span = { prev_since: sec(prev.start), since: sec(week.start), until: sec(week.end) };
-  const lookbackSince = sec(week.start) - (opts.lookbackDays ?? 56) * 86400;
+  const weekSpan = { since: span.since, until: span.until };
 
   // One after the other: each query already spreads over every core, and running them together measured no faster
   // on the embedded engine (2 cores, 10 M rows), only harder to read in a profile.
   const totalRows = await runReportSql(store, 'totals', span);
   const providerRows = await runReportSql(store, 'blocklist-by-provider', span);
-  const episodeRows = await runReportSql(store, 'listing-episodes', { lookback_since: lookbackSince, since: span.since, until: span.until, gap_hours: gap });
+  const [settings] = await runReportSql(store, 'episode-settings', {});
+  const episodeRows = await runReportSql(store, 'listing-episodes', weekSpan);
   const fleetRows = await runNamed<Row>(store, 'fleet-spread', { since: week.start, until: week.end, category: 'ip_blocklist', provider: '' });
-  const dailyRows = await runReportSql(store, 'daily', { since: span.since, until: span.until });
+  const dailyRows = await runReportSql(store, 'daily', weekSpan);
   const reasonRows = await runReportSql(store, 'top-reasons', { ...span, top: opts.topReasons ?? 12 });
 
   const listedIps = episodeRows.map(toListedIp);
   const newListings = listedIps.filter((l) => l.new_this_week);
-  const accountsBeforeListing = await accountsBefore(store, newListings, opts.topAccounts ?? 10);
+  const accountRows = await runReportSql(store, 'accounts-before-listing', { ...weekSpan, lookback_hours: LOOKBACK_HOURS, top: opts.topAccounts ?? 10 });
   const totals = toTotals(totalRows);
   const weekBounces = totals.find((t) => t.metric === 'bounces')?.this_week ?? 0;
 
@@ -76,7 +75,7 @@ export async function buildWeeklyReport(store: Store, opts: WeeklyOptions): Prom
     week: weekRef(week),
     previousWeek: weekRef(prev),
     generatedAt: (opts.now ?? new Date()).toISOString(),
-    episodeGapHours: gap,
+    episodeGapHours: num(settings?.gap_hours),
     totals,
     blocklistByProvider: providerRows.map((r): ProviderRow => ({
       provider: String(r.provider), rejections: num(r.rejections), previous_rejections: num(r.previous_rejections),
@@ -93,7 +92,9 @@ export async function buildWeeklyReport(store: Store, opts: WeeklyOptions): Prom
       day: String(r.day), bounces: num(r.bounces), blocklist: num(r.blocklist), reputation: num(r.reputation),
       other: num(r.other), delayed: num(r.delayed),
     })),
-    accountsBeforeListing,
+    accountsBeforeListing: accountRows.map((r): AccountRow => ({
+      account: String(r.account), events: num(r.events), listings: num(r.listings), ips: num(r.ips),
+    })),
     topReasons: reasonRows.map((r): ReasonRow => ({
       reason: String(r.reason), category: String(r.category), bounces: num(r.week_bounces),
       previous_bounces: num(r.previous_bounces), change_pct: changePct(num(r.week_bounces), num(r.previous_bounces)),
@@ -127,7 +128,7 @@ function toTotals(rows: Row[]): TotalRow[] {
 function fillDays(week: IsoWeek, rows: Row[]): Row[] {
   const byDay = new Map(rows.map((r) => [String(r.day), r]));
   return Array.from({ length: 7 }, (_, i) => {
-    const day = new Date(week.start.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+    const day = utcDayOf(week.start, i);
     return byDay.get(day) ?? { day };
   });
 }
@@ -139,17 +140,4 @@ function toListedIp(r: Row): ListedIp {
     rejections_week: num(r.rejections_week), codes: (r.codes as string[]) ?? [], still_active: bool(r.still_active),
     new_this_week: bool(r.new_this_week), ended_this_week: bool(r.ended_this_week),
   };
-}
-
-async function accountsBefore(store: Store, listings: ListedIp[], top: number): Promise<AccountRow[]> {
-  if (listings.length === 0) return [];
-  const firsts = listings.map((l) => sec(new Date(l.first_seen)));
-  const rows = await runReportSql(store, 'accounts-before-listing', {
-    ips: listings.map((l) => l.sending_ip),
-    firsts,
-    window_since: Math.min(...firsts) - 86400,
-    window_until: Math.max(...firsts),
-    top,
-  });
-  return rows.map((r) => ({ account: String(r.account), events: num(r.events), listings: num(r.listings), ips: num(r.ips) }));
 }

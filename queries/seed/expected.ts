@@ -62,8 +62,9 @@ export function expectedWindow(plan: SeedPlan, since: number, until: number, gap
     if (ts.length === 0) continue;
     const first = ts[0];
     const last = ts[ts.length - 1];
-    if (last + gap <= since) continue;
-    const stillActive = last > until - gap;
+    // v_listing_episodes_as_of: an episode has ended once the silence after its last rejection exceeds the gap
+    if (since - last > gap) continue;
+    const stillActive = !(until - last > gap);
     listings.push({
       sending_ip: b.ip, provider: b.rejection.provider, first_seen: first, last_seen: last, rejections: ts.length,
       rejections_week: ts.filter(inWin).length, codes: [b.rejection.ms_code || b.rejection.status], still_active: stillActive,

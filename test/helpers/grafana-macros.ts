@@ -4,13 +4,16 @@
 //  1. Frontend (browser): the plugin's applyTemplateVariables: $__conditionalAll(...) first, then
 //     templateSrv.replace with the plugin's default formatter (arrays → 'a','b'; scalars raw) unless the
 //     variable names a format (${v:singlequote}, ${v:csv}, ${v:sqlstring}, ${v:raw}, ${v:doublequote}).
-//     Sources: grafana/clickhouse-datasource src/data/CHDatasource.ts (applyTemplateVariables,
-//     applyConditionalAll, format) and Grafana's templateSrv variable regex and format registry.
-//  2. Backend (Go): grafana-plugin-sdk-go data/sqlutil/macros.go `Interpolate` (macro names longest first,
+//     Sources: https://github.com/grafana/clickhouse-datasource/blob/main/src/data/CHDatasource.ts
+//     (applyTemplateVariables, applyConditionalAll, format) and Grafana's templateSrv variable regex and format
+//     registry (https://github.com/grafana/grafana/blob/main/public/app/features/templating/template_srv.ts,
+//     .../templating/formatRegistry.ts).
+//  2. Backend (Go): `Interpolate` in https://github.com/grafana/grafana-plugin-sdk-go/blob/main/data/sqlutil/macros.go
+//     (macro names longest first,
 //     `\$__name\b`, a bracketed argument list only when `(` follows the name directly, top-level commas split
 //     arguments, a missing `)` is an error), with the SDK defaults (timeFrom, timeTo, timeGroup, table, column,
 //     interval, interval_ms) overridden/extended by the plugin's map in
-//     grafana/clickhouse-datasource pkg/macros/macros.go (fromTime, toTime, fromTime_ms, toTime_ms,
+//     https://github.com/grafana/clickhouse-datasource/blob/main/pkg/macros/macros.go (fromTime, toTime, fromTime_ms, toTime_ms,
 //     timeFilter, timeFilter_ms, dateFilter, dateTimeFilter, dt, timeInterval, timeInterval_ms, interval_s).
 // Our own code, written from reading those files; no text copied.
 

@@ -60,8 +60,9 @@ for (let i = 0; i < 6; i++) {
     status: '5.7.1', remote_mta: 'gmail-smtp-in.l.google.com', bounced_at: at(3 * HOUR - i * 10 * MIN),
   }));
 }
-// Alert candidates at the end of the range: .10 new with 12 (fires), .11 also had 2 in the hour before (not new),
-// .12 new with 4 (below N), .13 had one 80 minutes ago, before the hour that counts, and 11 now (fires).
+// Alert candidates at the end of the range: .10 newly listed 10 minutes ago with 12 rejections (fires), .11 listed
+// 41 minutes ago with 2, then 12 more (a new listing too: fires), .12 new with 4 (below N), .13 listed 80 minutes ago
+// with one rejection and 11 now (its listing began over an hour ago: no longer new).
 for (let i = 0; i < 12; i++) events.push(ms('192.0.2.10', '192.0.2.0/24', 'S3150', 10 * MIN - i * 30_000));
 for (let i = 0; i < 12; i++) events.push(ms('192.0.2.11', '192.0.2.0/24', 'S3150', 10 * MIN - i * 30_000));
 for (let i = 0; i < 2; i++) events.push(ms('192.0.2.11', '192.0.2.0/24', 'S3150', 40 * MIN + i * MIN));
@@ -256,18 +257,18 @@ test('overview: top remote MTAs and codes', async (t) => {
 });
 
 // --- the alert rule -------------------------------------------------------------------------------------------------
-test('alert: a new Microsoft listing with at least N rejections in 15 minutes fires; old or small ones do not', async (t) => {
+test('alert: a Microsoft listing episode that began in the last hour with at least N rejections fires; old or small ones do not', async (t) => {
   const a = alertRule.data.find((q: { refId: string }) => q.refId === 'A');
   t.is(a.datasourceUid, 'bounce-clickhouse');
-  // 75 minutes back: the 15-minute window plus the hour before it that must be free of rejections.
-  t.deepEqual(a.relativeTimeRange, { from: 75 * 60, to: 0 });
+  // One hour back: where a new listing's first rejection must lie.
+  t.deepEqual(a.relativeTimeRange, { from: 60 * 60, to: 0 });
   // Alert queries run in the backend only: macros, no template variables; the range is relativeTimeRange.
   const window: QueryTime = { from: new Date(T - a.relativeTimeRange.from * 1000), to: new Date(T - a.relativeTimeRange.to * 1000), intervalMs: a.model.intervalMs };
   const res = await run(a.model.rawSql, [], window);
   t.is(res.types.filter(isNumeric).length, 1, 'numeric alert data needs exactly one numeric column; the others become labels');
-  t.deepEqual(res.names, ['ip', 'prefix', 'rejections_15m']);
-  const counts: Record<string, number> = Object.fromEntries(res.rows.map((r) => [String(r.ip), Number(r.rejections_15m)]));
-  t.deepEqual(counts, { '192.0.2.10': 12, '192.0.2.12': 4, '192.0.2.13': 11 });
+  t.deepEqual(res.names, ['ip', 'prefix', 'rejections']);
+  const counts: Record<string, number> = Object.fromEntries(res.rows.map((r) => [String(r.ip), Number(r.rejections)]));
+  t.deepEqual(counts, { '192.0.2.10': 12, '192.0.2.11': 14, '192.0.2.12': 4 });
 
   // B = $A, C = $B >= N: the documented constant N lives in C's expression.
   const b = alertRule.data.find((q: { refId: string }) => q.refId === 'B');
@@ -276,7 +277,7 @@ test('alert: a new Microsoft listing with at least N rejections in 15 minutes fi
   const n = Number(/^\$B >= (\d+)$/.exec(c.model.expression)?.[1]);
   t.is(n, 10);
   const firing = Object.entries(counts).filter(([, v]) => v >= n).map(([ip]) => ip);
-  t.deepEqual(firing.sort(), ['192.0.2.10', '192.0.2.13']);
+  t.deepEqual(firing.sort(), ['192.0.2.10', '192.0.2.11']);
 });
 
 test('alert rule file: the shape Grafana provisioning expects', (t) => {

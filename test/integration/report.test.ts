@@ -25,7 +25,7 @@ test.before(async () => {
   store = await freshStore({ episodeGapHours: GAP });
   ({ plan } = await seedStore(store, { events: 20_000, start: new Date('2026-11-02T00:00:00Z'), days: 28, seed: 7 }));
   for (const label of ['2026-W45', '2026-W46', '2026-W47', '2026-W48', '2026-W49']) {
-    reports.set(label, await buildWeeklyReport(store, { week: parseIsoWeek(label), episodeGapHours: GAP, now: NOW }));
+    reports.set(label, await buildWeeklyReport(store, { week: parseIsoWeek(label), now: NOW }));
   }
 });
 test.after.always(async () => {
@@ -134,7 +134,7 @@ test('weeks without data: before the seed and after it', (t) => {
 });
 
 test('a past week gives the same report when rebuilt (only data before its end is read)', async (t) => {
-  const again = await buildWeeklyReport(store, { week: parseIsoWeek('2026-W47'), episodeGapHours: GAP, now: NOW });
+  const again = await buildWeeklyReport(store, { week: parseIsoWeek('2026-W47'), now: NOW });
   t.deepEqual(again, reports.get('2026-W47'));
 });
 

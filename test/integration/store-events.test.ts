@@ -8,7 +8,7 @@ import { createClient, ClickHouseLogLevel } from '@clickhouse/client';
 import { freshStore, type TestStore } from '../helpers/store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { insertEvents, isRetriableStoreError } from '../../queries/events.ts';
-import { LOCK_FILE, openStore, type Store } from '../../queries/client.ts';
+import { ENGINE_STATUS_FILE, openStore, type Store } from '../../queries/client.ts';
 import { testConfig } from '../../cli/config.ts';
 import { BouncePipelineError, StoreWriteError } from '../../transform/errors.ts';
 
@@ -99,8 +99,8 @@ test('error kinds: data codes are final, everything else may be retried', (t) =>
 });
 
 test.serial('a second process on the same data dir gets StoreLockedError with our pid and what to do', async (t) => {
-  const lock = fs.readFileSync(path.join(store.dataDir, LOCK_FILE), 'utf8').trim();
-  t.is(lock, String(process.pid));
+  // the engine's own lock names its holder
+  t.regex(fs.readFileSync(path.join(store.dataDir, ENGINE_STATUS_FILE), 'utf8'), new RegExp(`^PID: ${process.pid}$`, 'm'));
   const r = openInChild(store.dataDir);
   t.false(r.opened);
   t.is(r.name, 'StoreLockedError');
@@ -110,11 +110,19 @@ test.serial('a second process on the same data dir gets StoreLockedError with ou
   );
 });
 
-test.serial('a stale lock (its process is gone) is taken over', async (t) => {
+test.serial('a data dir left by a process that died opens (the lock died with it)', async (t) => {
   const dir = fs.mkdtempSync(path.join(path.dirname(store.dataDir), 'bp-stale-'));
-  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  fs.writeFileSync(path.join(dir, LOCK_FILE), `${dead.stdout.trim()}\n`);
+  const dead = spawnSync(process.execPath, ['--import', 'tsx', child, dir, '--die'], { cwd: repoRoot, encoding: 'utf8' });
+  t.regex(dead.stdout, /"opened":true/, dead.stderr);
+  t.regex(fs.readFileSync(path.join(dir, ENGINE_STATUS_FILE), 'utf8'), /^PID: \d+$/m, 'the dead holder left its status file behind');
   const r = openInChild(dir);
   t.true(r.opened, JSON.stringify(r));
-  t.false(fs.existsSync(path.join(dir, LOCK_FILE)), 'released on close');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('importing the store module registers no exit handler', async (t) => {
+  const probe = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    "const before = process.listenerCount('exit'); await import('./queries/client.ts'); console.log(process.listenerCount('exit') - before);"],
+  { cwd: repoRoot, encoding: 'utf8' });
+  t.is(probe.stdout.trim(), '0', probe.stderr);
 });

@@ -33,7 +33,8 @@ test.serial('every table and view the others rely on exists', async (t) => {
   )).map((r) => `${r.name}:${r.engine}`);
   for (const want of ['bounce_events:ReplacingMergeTree', 'bounce_hourly:AggregatingMergeTree', 'bounce_hourly_mv:MaterializedView',
     'listing_hourly:AggregatingMergeTree', 'listing_hourly_mv:MaterializedView', 'schema_migrations:MergeTree',
-    'v_events:View', 'v_bounce_hourly:View', 'v_listing_episodes:View', 'code_hourly:AggregatingMergeTree', 'code_hourly_mv:MaterializedView']) {
+    'v_events:View', 'v_bounce_hourly:View', 'v_listing_episodes:View', 'code_hourly:AggregatingMergeTree', 'code_hourly_mv:MaterializedView',
+    'v_listing_episodes_as_of:View', 'v_accounts_before_listing:View', 'v_episode_settings:View']) {
     t.true(tables.includes(want), want);
   }
   const ttl = await rows<{ q: string }>("SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'bounce_events'");
@@ -106,8 +107,7 @@ test.serial('migrations added later backfill the events stored before them (code
     // A replay stored twice before 0006 (older versions did not drop stored ids): the counter backfill counts it once.
     await store.client.insert({ table: 'bounce_events', format: 'JSONEachRow',
       values: [events[0]].map((e) => ({ ...e, sending_ip: toIPv6Text(e.sending_ip), listed_ip: e.listed_ip ? toIPv6Text(e.listed_ip) : null })) });
-    t.deepEqual((await migrate(store, store.config.store)).applied,
-      ['0005_code_hourly', '0006_rollup_counters', '0007_events_by_ip', '0008_events_by_ip', '0011_ms_rule']);
+    t.deepEqual((await migrate(store, store.config.store)).applied, loadMigrations().map((m) => m.name).filter((n) => n >= '0005'));
     const got = await rows<{ provider: string; events: number; n_events: number }>(
       'SELECT provider, toUInt32(uniqMerge(events)) AS events, toUInt32(sum(n_events)) AS n_events FROM code_hourly GROUP BY provider ORDER BY provider');
     t.deepEqual(got, [{ provider: 'google', events: 1, n_events: 1 }, { provider: 'microsoft', events: 2, n_events: 2 }]);

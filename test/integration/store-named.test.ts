@@ -107,13 +107,11 @@ const EXPECTED: { name: string; params: Record<string, string | number>; rows: R
       ({ provider, sending_ip, sending_prefix, category, first_seen, last_seen, duration_hours, rejections, codes })),
   },
   {
+    // Before the listing: the rejections at the listing moment itself (alice, carol) are not among the events.
     name: 'accounts-before-listing', params: { since: '2026-03-01 00:00:00', until: '2026-03-05 00:00:00' },
     rows: [
       { provider: 'microsoft', sending_ip: A, listed_at: '2026-03-02 10:00:00', account: 'spammer@cust.example', events: 3, recipients: 3, first_event: '2026-03-02 02:00:00', last_event: '2026-03-02 09:00:00' },
-      { provider: 'microsoft', sending_ip: A, listed_at: '2026-03-02 10:00:00', account: 'alice@cust.example', events: 1, recipients: 1, first_event: '2026-03-02 10:00:00', last_event: '2026-03-02 10:00:00' },
       { provider: 'microsoft', sending_ip: A, listed_at: '2026-03-02 10:00:00', account: 'bob@cust.example', events: 1, recipients: 1, first_event: '2026-03-01 11:00:00', last_event: '2026-03-01 11:00:00' },
-      { provider: 'microsoft', sending_ip: B, listed_at: '2026-03-03 08:00:00', account: 'carol@cust.example', events: 1, recipients: 1, first_event: '2026-03-03 08:00:00', last_event: '2026-03-03 08:00:00' },
-      { provider: 'microsoft', sending_ip: A, listed_at: '2026-03-04 12:00:00', account: 'alice@cust.example', events: 1, recipients: 1, first_event: '2026-03-04 12:00:00', last_event: '2026-03-04 12:00:00' },
     ],
   },
   {

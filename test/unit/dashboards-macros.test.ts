@@ -1,6 +1,7 @@
 // The Grafana macro expander used by the dashboard tests must expand exactly like the plugin does.
-// Expected strings follow the plugin's own tests (grafana/clickhouse-datasource pkg/macros/macros_test.go)
-// and the SDK's parser rules (grafana-plugin-sdk-go data/sqlutil/macros_test.go).
+// Expected strings follow the plugin's own tests
+// (https://github.com/grafana/clickhouse-datasource/blob/main/pkg/macros/macros_test.go) and the SDK's parser rules
+// (https://github.com/grafana/grafana-plugin-sdk-go/blob/main/data/sqlutil/macros_test.go).
 import test from 'ava';
 import { expandMacros, interpolateVariables, renderQuery, MacroError, type TemplateVariable } from '../helpers/grafana-macros.ts';
 
