@@ -35,7 +35,7 @@ export async function ingestFiles(config: Readonly<Config>, paths: string[], o: 
   const base: InsertFn = (events, token) => insertEvents(o.store, events, token);
   const deadLetters = createFileDeadLetterWriter(config.store.dataDir);
   const sink = createSink({ insert: o.wrapInsert ? o.wrapInsert(base) : base, deadLetters, log: o.log });
-  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart };
+  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
   const pool = config.transformWorkers > 0 ? createTransformPool({ size: config.transformWorkers, options: transformOptions, log: o.log }) : null;
   const pipeline = createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform);
   const batcher = new Batcher(config.sink.maxBatchRows);

@@ -23,7 +23,6 @@ export interface ConsumeOptions {
   /** wraps the insert (tests inject faults around the real store) */
   wrapInsert?: (insert: InsertFn) => InsertFn;
   retry?: RetryPolicy;
-  storePauseMs?: number;
   /** stop once the group has no lag and nothing arrived for this long */
   idleExitMs?: number;
   /** stop on SIGINT / SIGTERM (the CLI); tests call stop() instead */
@@ -67,7 +66,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     retry: opts.retry,
     log,
   });
-  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart };
+  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
   const workers = opts.transformWorkers ?? config.transformWorkers;
   const pool = workers > 0 ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker }) : null;
   const tally = emptyTally();
@@ -93,7 +92,6 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     kafka, admin, config, sink, log,
     pipeline: createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform),
     window: pool?.window,
-    storePauseMs: opts.storePauseMs,
     onRefetched: (_partition, count) => { refetched += count; lastReadAt = Date.now(); },
     onTally: (t) => {
       addTally(tally, t);

@@ -31,6 +31,7 @@ export function makeEvent(overrides: Partial<BounceEvent> = {}): BounceEvent {
     ms_code: 'S3150',
     kafka_partition: 0,
     kafka_offset: counter,
+    adjustments: [],
   };
   const event = { ...base, ...overrides };
   if (!overrides.event_id) {
