@@ -1,11 +1,11 @@
 // The consume run loop: Kafka → pipeline → sink → commit, a periodic progress line (throughput, lag), and a
 // graceful stop on SIGINT/SIGTERM (finish the chunk in hand, commit, print the accounting).
 import type { Config } from '../cli/config.ts';
-import { openStore } from '../queries/client.ts';
 import type { Store } from '../queries/client.ts';
 import { insertEvents } from '../queries/events.ts';
 import { ensureSchema } from '../queries/migrate.ts';
 import { accountingLine, timestamped } from './accounting.ts';
+import { openStoreWhenReady } from './store-ready.ts';
 import { Partitioners } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { createKafkaDeadLetterWriter } from './dead-letter.ts';
@@ -50,8 +50,8 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   const log = opts.log ?? ((line: string) => process.stderr.write(`${timestamped(line)}\n`));
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const kafka = createKafka(config, log);
-  const store = opts.store ?? (await openStore(config.store));
-  await ensureSchema(store, config);
+  const store = opts.store ?? (await openStoreWhenReady(config, log));
+  if (opts.store) await ensureSchema(store, config);
   const admin = kafka.admin();
   await connectOrExplain(admin, config);
   const created = await ensureTopics(admin, [config.kafka.topic, config.kafka.dlqTopic], config.kafka.partitions);

@@ -2,7 +2,7 @@
 // Everything above this file is the same code for both. The embedded store is one process at a time (pid lock file).
 import fs from 'node:fs';
 import path from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../cli/config.ts';
 import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
@@ -73,7 +73,8 @@ export function isNotAllowed(err: unknown): boolean {
 }
 
 async function openServer(store: Config['store']): Promise<Store> {
-  const auth = { url: store.url!, username: store.user, password: store.password };
+  // The client's own logger would print every failed try of a wait; the pipeline reports store errors itself.
+  const auth = { url: store.url!, username: store.user, password: store.password, log: { level: ClickHouseLogLevel.OFF } };
   const bootstrap = createClient(auth);
   try {
     const onCluster = store.cluster ? ` ON CLUSTER ${checkIdentifier(store.cluster, 'CLICKHOUSE_CLUSTER')}` : '';

@@ -2,13 +2,14 @@
 # A single-node Apache Kafka broker (KRaft, no ZooKeeper) for development and tests.
 #   npm run kafka -- start | stop | status | reset
 # The broker jars come from Maven Central (scripts/kafka/pom.xml) into .kafka/lib, cached between runs.
-# Needs Java 17+ and Maven on PATH. Env: KAFKA_PORT (default 9092; the controller uses KAFKA_PORT+1).
+# Needs Java 17+ and Maven on PATH. Env: KAFKA_PORT (default 9092; the controller uses KAFKA_PORT+1), KAFKA_DIR
+# (default .kafka: data, log, pid; a second broker on another port needs its own). The jars stay in .kafka/lib.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HERE="$ROOT/scripts/kafka"
-KDIR="$ROOT/.kafka"
-LIB="$KDIR/lib"
+KDIR="${KAFKA_DIR:-$ROOT/.kafka}"
+LIB="$ROOT/.kafka/lib"
 DATA="$KDIR/data"
 LOG="$KDIR/broker.log"
 PIDFILE="$KDIR/broker.pid"
