@@ -32,7 +32,7 @@ export interface FileIngestSummary extends Tally {
 }
 
 export async function ingestFiles(config: Readonly<Config>, paths: string[], o: FileIngestOptions): Promise<FileIngestSummary> {
-  const base: InsertFn = (events, token) => insertEvents(o.store, events, token);
+  const base: InsertFn = (events, token, options) => insertEvents(o.store, events, token, options);
   const deadLetters = createFileDeadLetterWriter(config.store.dataDir);
   const sink = createSink({ insert: o.wrapInsert ? o.wrapInsert(base) : base, deadLetters, log: o.log });
   const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };

@@ -59,7 +59,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
 
-  const baseInsert: InsertFn = (events, token) => insertEvents(store, events, token);
+  const baseInsert: InsertFn = (events, token, options) => insertEvents(store, events, token, options);
   const sink = createSink({
     insert: opts.wrapInsert ? opts.wrapInsert(baseInsert) : baseInsert,
     deadLetters: createKafkaDeadLetterWriter(producer, config.kafka.dlqTopic),

@@ -16,7 +16,8 @@ export interface Processed {
   result: StepResult;
 }
 
-export type InsertFn = (events: BounceEvent[], dedupToken: string) => Promise<void>;
+/** replay: the batch may have been inserted before under this token; insert it whole (see insertEvents). */
+export type InsertFn = (events: BounceEvent[], dedupToken: string, options?: { replay?: boolean }) => Promise<void>;
 
 /** Capped, jittered backoff while the store is unavailable. There is no last attempt: the sink waits until it is back. */
 export interface RetryPolicy {
@@ -80,6 +81,8 @@ export interface SinkOptions {
 }
 
 export interface WriteOptions {
+  /** the batch repeats an insert that may have half-landed (same records, same token): see InsertFn */
+  replay?: boolean;
   /** checked while the store is unavailable: true = give the batch up (StoreWriteError, retriable; ack nothing) */
   abandon?: () => boolean;
 }
@@ -99,11 +102,11 @@ export function createSink(options: SinkOptions): Sink {
   const wait = options.sleep ?? ((ms: number) => sleep(ms));
 
   /** Inserts until it worked or the store rejected the rows; waits through unavailability (one line when it starts, one when it ends). */
-  async function insertOrReject(events: BounceEvent[], token: string, abandon: () => boolean): Promise<{ rejected?: string }> {
+  async function insertOrReject(events: BounceEvent[], token: string, abandon: () => boolean, replay: boolean): Promise<{ rejected?: string }> {
     let waitingSince = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await options.insert(events, token);
+        await options.insert(events, token, replay ? { replay } : undefined);
         if (waitingSince) log(`sink.store_back waited_ms=${Date.now() - waitingSince} tries=${attempt}`);
         return {};
       } catch (err) {
@@ -128,9 +131,9 @@ export function createSink(options: SinkOptions): Sink {
    * Stores the records' events; when the store rejects them, halves the records (each half with a token of its own)
    * until the rejected records stand alone. A record's events stay together, so a record is stored or rejected whole.
    */
-  async function storeRecords(items: OkItem[], token: string, abandon: () => boolean): Promise<{ stored: OkItem[]; rejected: { item: OkItem; error: string }[] }> {
+  async function storeRecords(items: OkItem[], token: string, abandon: () => boolean, replay: boolean): Promise<{ stored: OkItem[]; rejected: { item: OkItem; error: string }[] }> {
     const events = items.flatMap((p) => p.result.events);
-    const { rejected } = await insertOrReject(events, token, abandon);
+    const { rejected } = await insertOrReject(events, token, abandon, replay);
     if (!rejected) return { stored: items, rejected: [] };
     if (items.length === 1) {
       log(`sink.record_rejected source=${items[0].record.source} events=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`);
@@ -138,8 +141,8 @@ export function createSink(options: SinkOptions): Sink {
     }
     log(`sink.batch_split records=${items.length} rows=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`);
     const mid = Math.ceil(items.length / 2);
-    const a = await storeRecords(items.slice(0, mid), `${token}/a`, abandon);
-    const b = await storeRecords(items.slice(mid), `${token}/b`, abandon);
+    const a = await storeRecords(items.slice(0, mid), `${token}/a`, abandon, replay);
+    const b = await storeRecords(items.slice(mid), `${token}/b`, abandon, replay);
     return { stored: [...a.stored, ...b.stored], rejected: [...a.rejected, ...b.rejected] };
   }
 
@@ -153,7 +156,7 @@ export function createSink(options: SinkOptions): Sink {
       if (ok.length > 0) {
         const events = ok.flatMap((p) => p.result.events);
         const token = typeof dedupToken === 'string' ? dedupToken : dedupToken(events);
-        const { stored, rejected } = await storeRecords(ok, token, abandon);
+        const { stored, rejected } = await storeRecords(ok, token, abandon, writeOptions.replay ?? false);
         for (const { item, error } of rejected) letters.push({ record: item.record, reason: 'store_rejected', stage: 'store', error });
         tally.stored = stored.length;
         for (const p of stored) {

@@ -47,9 +47,9 @@ async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Set<
   return new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id));
 }
 
-/** The events of the batch not stored yet, each event id once. */
-async function newEvents(store: Store, events: BounceEvent[]): Promise<BounceEvent[]> {
-  const seen = await storedEventIds(store, events);
+/** The events of the batch not stored yet (all of them for a replay), each event id once. */
+async function newEvents(store: Store, events: BounceEvent[], replay: boolean): Promise<BounceEvent[]> {
+  const seen = replay ? new Set<string>() : await storedEventIds(store, events);
   return events.filter((e) => !seen.has(e.event_id) && (seen.add(e.event_id), true));
 }
 
@@ -87,13 +87,17 @@ function blockToken(token: string, block: BounceEvent[], whole: boolean): string
  * could still both get in; bounce_events collapses those on event_id (FINAL / v_events), the uniq states too.
  * A batch spanning more than MAX_PARTITIONS_PER_INSERT years goes in as several blocks, each with a token of its
  * own content (a replay that finds part of the batch stored sends other blocks, never under a used token).
+ * A replay (options.replay: the same records under the same token as an insert a crash interrupted) skips that
+ * filter: the insert may have landed in bounce_events but not yet in every rollup (the views are written after the
+ * raw part, not atomically with it), so the whole batch goes again with its token; the raw table and each rollup
+ * drop it if they have it (insert dedup window, deduplicate_blocks_in_dependent_materialized_views), or take it.
  * Errors are StoreWriteError, retriable when the store is unavailable (store-errors.ts), not when it rejected the data.
  */
-export async function insertEvents(store: Store, events: BounceEvent[], dedupToken: string): Promise<void> {
+export async function insertEvents(store: Store, events: BounceEvent[], dedupToken: string, options: { replay?: boolean } = {}): Promise<void> {
   if (events.length === 0) return;
   if (!dedupToken) throw new StoreWriteError('insertEvents needs a non-empty dedup token (same rows → same token)', false);
   try {
-    const fresh = await newEvents(store, events);
+    const fresh = await newEvents(store, events, options.replay ?? false);
     if (fresh.length === 0) return;
     const blocks = splitByPartition(fresh);
     for (const block of blocks) {

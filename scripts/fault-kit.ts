@@ -108,9 +108,9 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
   };
 }
 
-/** The distinct event ids `parse` finds in `paths` (the CLI, as a postmaster would run it). */
-export async function parsedEventIds(paths: string[]): Promise<Set<string>> {
-  const child = spawn(process.execPath, [CLI, 'parse', ...paths], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+/** The distinct event ids `parse` finds in `paths` (the CLI, as a postmaster would run it, with the consumer's caps in `env`). */
+export async function parsedEventIds(paths: string[], env: Record<string, string> = {}): Promise<Set<string>> {
+  const child = spawn(process.execPath, [CLI, 'parse', ...paths], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const ids = new Set<string>();
   for await (const line of createInterface({ input: child.stdout })) {
     const m = /"event_id":"([0-9a-f]{32})"/.exec(line);
@@ -154,24 +154,25 @@ export function consumerEnv(o: { brokers: string; topic: string; group: string; 
   };
 }
 
-export interface KillLoopResult { kills: number; rss: number[] }
+export interface KillLoopResult { kills: number }
 
 /**
- * Starts `consume`, SIGKILLs it at a random moment after it started (and after it stored something when
- * `afterProgress`), `kills` times; returns how many kills landed and the RSS samples (KiB) the children logged.
+ * Starts `consume`, SIGKILLs it at a random moment once it has stored something, `kills` times (a kill before the
+ * group even assigned it partitions would test little); returns how many kills landed.
  */
 export async function killLoop(env: Record<string, string>, kills: number, o: { minMs: number; maxMs: number; log?: (s: string) => void }): Promise<KillLoopResult> {
   let landed = 0;
   for (let k = 0; k < kills; k++) {
     const child = runCli(['consume'], env);
-    await child.waitFor(/consume\.started/, 180_000);
+    // once it stored something, or reached the end of the topic (a kill at rest counts too)
+    await child.waitFor(/consume\.progress read=[1-9]|lag=0 /, 180_000);
     await new Promise((r) => setTimeout(r, o.minMs + Math.random() * (o.maxMs - o.minMs)));
     child.kill('SIGKILL');
     const { signal } = await child.exit;
     if (signal === 'SIGKILL') landed++;
     o.log?.(`kill ${k + 1}/${kills}: ${signal ?? 'exited before the kill'}; last line: ${child.stderr().trim().split('\n').pop()?.slice(0, 200)}`);
   }
-  return { kills: landed, rss: [] };
+  return { kills: landed };
 }
 
 /** Starts `consume --idle-exit-ms` and waits for it to drain the topic and exit. */

@@ -136,7 +136,10 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     if (forcedLast !== undefined) o.log(`kafka.chunk_replayed partition=${partition} range=${messages[0].offset}-${forcedLast}`);
     const batcher = new Batcher(o.config.sink.maxBatchRows, o.config.sink.flushIntervalMs);
 
-    const flush = async (items: Processed[]): Promise<boolean> => {
+    // replay: this chunk is the one an interrupted run had started to insert (its inflight commit). The insert may
+    // have landed in bounce_events but not in every rollup (a kill between the two): send it again whole, with the
+    // same token, so each table drops what it has and takes what it lacks.
+    const flush = async (items: Processed[], replay: boolean): Promise<boolean> => {
       const first = items[0].record.offset!;
       const last = items[items.length - 1].record.offset!;
       await commit(first, `inflight:${first}-${last}`);
@@ -144,7 +147,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       try {
         // The sink waits while the store is unavailable; it gives the chunk up only when this member stops or
         // loses the group, and then nothing past `first` is resolved or committed: the next owner replays it.
-        tally = await o.sink.write(items, kafkaDedupToken(topic, partition, first, last), { abandon: () => !isRunning() || Boolean(heartbeatFailed()) });
+        tally = await o.sink.write(items, kafkaDedupToken(topic, partition, first, last), { replay, abandon: () => !isRunning() || Boolean(heartbeatFailed()) });
       } catch (err) {
         if (!(err instanceof StoreWriteError && err.retriable)) throw err;
         o.log(`kafka.chunk_abandoned partition=${partition} range=${first}-${last} (not committed; replayed by the next owner) error=${JSON.stringify(errorText(err, 300))}`);
@@ -167,10 +170,10 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       if ('err' in r) throw r.err;
       return r.ok;
     };
-    const submit = async (): Promise<boolean> => {
+    const submit = async (replay = false): Promise<boolean> => {
       const items = batcher.take();
       if (!(await settled())) return false;
-      inFlight = flush(items).then((ok) => ({ ok }), (err: unknown) => ({ err }));
+      inFlight = flush(items, replay).then((ok) => ({ ok }), (err: unknown) => ({ err }));
       return true;
     };
 
@@ -192,7 +195,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       const atForced = forcedLast !== undefined && record.offset! >= forcedLast;
       if (atForced || (forcedLast === undefined && batcher.full())) {
         forcedLast = undefined;
-        if (!(await submit())) return;
+        if (!(await submit(atForced))) return;
       }
       if (++n % 200 === 0) await heartbeat();
     }

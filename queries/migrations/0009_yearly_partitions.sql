@@ -6,6 +6,9 @@
 -- Single store: each table is rebuilt with the new key (same columns and indexes: CREATE TABLE ... AS), its rows
 -- copied (aggregate states as they are), swapped in atomically (EXCHANGE) and the old one dropped. The materialized
 -- views follow the names, so they feed the new tables from the next insert on. Run it with the consumer stopped.
+-- The TTL is computed in Date32 and capped at the end of DateTime (2106-02-07): `bounced_at + INTERVAL 29000 DAY`
+-- wraps past 2106 for any bounce after 2026-09 and expired it at the next merge (a bounce of today vanished with
+-- BOUNCE_RETENTION_DAYS=29000).
 -- With CLICKHOUSE_CLUSTER the shard tables keep monthly partitions (a copy from here would reach one shard only);
 -- only the adjustments column is added there, and insertEvents' split keeps each insert under 50 years.
 
@@ -24,7 +27,7 @@ CREATE TABLE bounce_events_v9 AS bounce_events
 ENGINE = ReplacingMergeTree
 PARTITION BY toYear(bounced_at)
 ORDER BY (provider, category, toDate(bounced_at), sending_ip, event_id)
-TTL bounced_at + INTERVAL {{retention_days}} DAY
+TTL toDateTime(least(toDate32(bounced_at) + {{retention_days}}, toDate32('2106-02-06')), 'UTC')
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- @single-only
@@ -44,7 +47,7 @@ CREATE TABLE bounce_hourly_v9 AS bounce_hourly
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(hour)
 ORDER BY (provider, category, hour, reason, ms_code, status, sending_prefix, sending_ip)
-TTL hour + INTERVAL {{retention_days}} DAY
+TTL toDateTime(least(toDate32(hour) + {{retention_days}}, toDate32('2106-02-06')), 'UTC')
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- @single-only
@@ -64,7 +67,7 @@ CREATE TABLE listing_hourly_v9 AS listing_hourly
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(hour)
 ORDER BY (category, provider, sending_ip, sending_prefix, hour)
-TTL hour + INTERVAL {{retention_days}} DAY
+TTL toDateTime(least(toDate32(hour) + {{retention_days}}, toDate32('2106-02-06')), 'UTC')
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- @single-only
@@ -84,7 +87,7 @@ CREATE TABLE code_hourly_v9 AS code_hourly
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(hour)
 ORDER BY (provider, category, hour, reason, ms_code, status)
-TTL hour + INTERVAL {{retention_days}} DAY
+TTL toDateTime(least(toDate32(hour) + {{retention_days}}, toDate32('2106-02-06')), 'UTC')
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- @single-only
@@ -104,7 +107,7 @@ CREATE TABLE events_by_ip_v9 AS events_by_ip
 ENGINE = MergeTree
 PARTITION BY toYear(bounced_at)
 ORDER BY (sending_ip, bounced_at)
-TTL bounced_at + INTERVAL {{retention_days}} DAY
+TTL toDateTime(least(toDate32(bounced_at) + {{retention_days}}, toDate32('2106-02-06')), 'UTC')
 SETTINGS index_granularity = 1024, non_replicated_deduplication_window = 10000;
 
 -- @single-only

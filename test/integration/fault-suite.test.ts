@@ -1,6 +1,6 @@
 // The fault suite (issue 9): `consume` as a child process against a real Kafka broker and the real embedded engine.
 // - a SIGKILL loop over a multi-year archive, then a drain: every parsed event stored exactly once;
-// - poison records in a good stream: binary, oversized, future dates, a batch spanning 150 months, 100 KB fields;
+// - poison records in a good stream: binary, oversized, future dates, a batch spanning 150 months, 40 KB fields;
 // - the broker stopped ~30 s mid-run, then started again;
 // - the store unavailable (a server URL that refuses connections), then back.
 // It starts its own broker on 19092 (scripts/kafka-local.sh, KAFKA_DIR .kafka/port-19092) so it may stop it; the
@@ -64,12 +64,13 @@ test.serial('SIGKILL 8 times at random moments over a multi-year archive, then d
   const want = await parsedEventIds([f.archive]);
   t.is(want.size, files, 'parse finds one event per synthetic bounce');
   await createTopic(f.topic);
-  const env = consumerEnv({ brokers: BROKERS, topic: f.topic, group: f.group, dataDir: f.data, extra: { BOUNCE_BATCH_ROWS: '100' } });
+  const env = consumerEnv({ brokers: BROKERS, topic: f.topic, group: f.group, dataDir: f.data,
+    extra: { BOUNCE_BATCH_ROWS: '50', BOUNCE_LOG_EVERY_SECONDS: '1', BOUNCE_TRANSFORM_WORKERS: '0' } });
   await produceDir(f.archive, env);
 
-  const { kills } = await killLoop(env, 8, { minMs: 500, maxMs: 2500, log: (s) => t.log(s) });
+  const { kills } = await killLoop(env, 8, { minMs: 0, maxMs: 1500, log: (s) => t.log(s) });
   t.is(kills, 8);
-  const last = await drain(env);
+  const last = await drain({ ...env, BOUNCE_BATCH_ROWS: '1000', BOUNCE_TRANSFORM_WORKERS: '2' });
   t.is((await last.exit).code, 0, last.stderr().slice(-2000));
   t.regex(last.stdout(), /consume\.accounting .*balanced=yes/);
 
@@ -81,7 +82,7 @@ test.serial('SIGKILL 8 times at random moments over a multi-year archive, then d
   t.is(got.codeEvents, want.size);
 });
 
-test.serial('poison in a good stream: binary, oversized, future dates, a chunk spanning 150 months, 100 KB fields', async (t) => {
+test.serial('poison in a good stream: binary, oversized, future dates, a chunk spanning 150 months, 40 KB fields', async (t) => {
   const f = fresh('poison');
   const put = (name: string, bytes: Buffer) => { fs.mkdirSync(path.dirname(path.join(f.archive, name)), { recursive: true }); fs.writeFileSync(path.join(f.archive, name), bytes); };
   for (let i = 0; i < 300; i++) put(`good/${i}.eml`, syntheticBounce('good', i));
@@ -92,11 +93,12 @@ test.serial('poison in a good stream: binary, oversized, future dates, a chunk s
     put(`future/${m}.eml`, renderBounce({ recipient: `future-${m}@hotmail.com`, ip: '198.51.100.9', code: 'S3150', queueId: `FUT${m}`, date: monthDate(now.getUTCFullYear(), now.getUTCMonth() + 1 + m) }));
     put(`span/${m}.eml`, renderBounce({ recipient: `span-${m}@hotmail.com`, ip: '198.51.100.10', code: 'S3140', queueId: `SPAN${m}`, date: monthDate(2010, m) }));
   }
-  put('huge/0.eml', renderBounce({ recipient: 'huge@hotmail.com', ip: '198.51.100.11', code: 'S3150', sender: `${'s'.repeat(100_000)}@example.net`, queueId: 'HUGE0' }));
-  const want = await parsedEventIds([f.archive]);
+  put('huge/0.eml', renderBounce({ recipient: 'huge@hotmail.com', ip: '198.51.100.11', code: 'S3150', sender: `${'s'.repeat(40_000)}@example.net`, queueId: 'HUGE0' }));
   await createTopic(f.topic, 1);
   const env = consumerEnv({ brokers: BROKERS, topic: f.topic, group: f.group, dataDir: f.data,
     extra: { BOUNCE_MAX_MESSAGE_BYTES: String(256 * 1024), BOUNCE_BATCH_ROWS: '2000', BOUNCE_FLUSH_INTERVAL_MS: '3000' } });
+  const want = await parsedEventIds([f.archive], { BOUNCE_MAX_MESSAGE_BYTES: env.BOUNCE_MAX_MESSAGE_BYTES });
+  t.is(want.size, 300 + 150 + 150 + 1, 'parse, with the same size cap, finds the good, the future, the 150-month and the 40 KB one');
   await produceDir(f.archive, env);
   const run = await drain(env);
   t.is((await run.exit).code, 0, run.stderr().slice(-2000));
@@ -118,10 +120,10 @@ test.serial('poison in a good stream: binary, oversized, future dates, a chunk s
 
 test.serial('the broker stopped for about 30 s mid-run, then started again: the consumer waits, resumes, loses nothing', async (t) => {
   const f = fresh('broker');
-  writeArchive(f.archive, { synthetic: 3000, seed: 'broker' });
+  writeArchive(f.archive, { synthetic: 1500, seed: 'broker' });
   const want = await parsedEventIds([f.archive]);
   await createTopic(f.topic);
-  const env = consumerEnv({ brokers: BROKERS, topic: f.topic, group: f.group, dataDir: f.data, extra: { BOUNCE_BATCH_ROWS: '20' } });
+  const env = consumerEnv({ brokers: BROKERS, topic: f.topic, group: f.group, dataDir: f.data, extra: { BOUNCE_BATCH_ROWS: '30' } });
   await produceDir(f.archive, env);
   const child = runCli(['consume', '--idle-exit-ms', '5000'], env);
   await child.waitFor(/consume\.progress read=[1-9]/);
