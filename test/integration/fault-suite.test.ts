@@ -59,6 +59,7 @@ test.after.always(async () => {
 });
 
 test.serial('SIGKILL 8 times at random moments over a multi-year archive, then drain: every parsed event stored exactly once', async (t) => {
+  t.timeout(10 * 60_000); // a slow CI machine: the suite's own limit, not ava's 5 min of silence
   const f = fresh('kill');
   const files = writeArchive(f.archive, { synthetic: 5200, seed: 'kill' });
   const want = await parsedEventIds([f.archive]);
@@ -83,6 +84,7 @@ test.serial('SIGKILL 8 times at random moments over a multi-year archive, then d
 });
 
 test.serial('poison in a good stream: binary, oversized, future dates, a chunk spanning 150 months, 40 KB fields', async (t) => {
+  t.timeout(5 * 60_000); // a slow CI machine: the suite's own limit, not ava's 5 min of silence
   const f = fresh('poison');
   const put = (name: string, bytes: Buffer) => { fs.mkdirSync(path.dirname(path.join(f.archive, name)), { recursive: true }); fs.writeFileSync(path.join(f.archive, name), bytes); };
   for (let i = 0; i < 300; i++) put(`good/${i}.eml`, syntheticBounce('good', i));
@@ -119,6 +121,7 @@ test.serial('poison in a good stream: binary, oversized, future dates, a chunk s
 });
 
 test.serial('the broker stopped for about 30 s mid-run, then started again: the consumer waits, resumes, loses nothing', async (t) => {
+  t.timeout(6 * 60_000); // a slow CI machine: the suite's own limit, not ava's 5 min of silence
   const f = fresh('broker');
   writeArchive(f.archive, { synthetic: 1500, seed: 'broker' });
   const want = await parsedEventIds([f.archive]);
@@ -142,6 +145,7 @@ test.serial('the broker stopped for about 30 s mid-run, then started again: the 
 });
 
 test.serial('the store unavailable (a server URL that refuses connections), then back: nothing committed meanwhile, nothing lost', async (t) => {
+  t.timeout(5 * 60_000); // a slow CI machine: the suite's own limit, not ava's 5 min of silence
   const f = fresh('store');
   writeArchive(f.archive, { synthetic: 1000, seed: 'store' });
   const want = await parsedEventIds([f.archive]);
