@@ -30,7 +30,11 @@ function toRow(e: BounceEvent): BounceEvent {
 /** queries/write/stored-event-ids.sql: the event ids of a batch that bounce_events already holds. */
 export const STORED_EVENT_IDS_SQL = fs.readFileSync(new URL('./write/stored-event-ids.sql', import.meta.url), 'utf8');
 
-async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Set<string>> {
+/** Where an event came from: a replay recognises the rows its own interrupted insert left. */
+const lineage = (partition: number, offset: number): string => `${partition}:${offset}`;
+
+/** The event ids of the batch bounce_events already holds, each with the lineages it is stored under. */
+async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Map<string, Set<string>>> {
   // 'YYYY-MM-DD hh:mm:ss' and ISO text sort alike once the T is a space.
   const times = events.map((e) => e.bounced_at.replace('T', ' ')).sort();
   const rs = await store.client.query({
@@ -44,13 +48,30 @@ async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Set<
     },
     format: 'JSONEachRow',
   });
-  return new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id));
+  const stored = new Map<string, Set<string>>();
+  for (const r of await rs.json<{ event_id: string; kafka_partition: number; kafka_offset: number }>()) {
+    const set = stored.get(r.event_id) ?? new Set<string>();
+    set.add(lineage(Number(r.kafka_partition), Number(r.kafka_offset)));
+    stored.set(r.event_id, set);
+  }
+  return stored;
 }
 
-/** The events of the batch not stored yet (all of them for a replay), each event id once. */
+/**
+ * The events of the batch not stored yet, each event id once. A replay keeps the events stored only under their own
+ * lineage (its interrupted insert may have reached bounce_events and not every rollup) and drops those stored from
+ * another record (the same message produced twice).
+ */
 async function newEvents(store: Store, events: BounceEvent[], replay: boolean): Promise<BounceEvent[]> {
-  const seen = replay ? new Set<string>() : await storedEventIds(store, events);
-  return events.filter((e) => !seen.has(e.event_id) && (seen.add(e.event_id), true));
+  const stored = await storedEventIds(store, events);
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    if (seen.has(e.event_id)) return false;
+    seen.add(e.event_id);
+    const where = stored.get(e.event_id);
+    if (!where) return true;
+    return replay && [...where].every((l) => l === lineage(e.kafka_partition, e.kafka_offset));
+  });
 }
 
 /** The partition of an event: the year of bounced_at (migration 0009). */
@@ -87,10 +108,11 @@ function blockToken(token: string, block: BounceEvent[], whole: boolean): string
  * could still both get in; bounce_events collapses those on event_id (FINAL / v_events), the uniq states too.
  * A batch spanning more than MAX_PARTITIONS_PER_INSERT years goes in as several blocks, each with a token of its
  * own content (a replay that finds part of the batch stored sends other blocks, never under a used token).
- * A replay (options.replay: the same records under the same token as an insert a crash interrupted) skips that
- * filter: the insert may have landed in bounce_events but not yet in every rollup (the views are written after the
- * raw part, not atomically with it), so the whole batch goes again with its token; the raw table and each rollup
- * drop it if they have it (insert dedup window, deduplicate_blocks_in_dependent_materialized_views), or take it.
+ * A replay (options.replay: the same records under the same token as an insert a crash interrupted) keeps the events
+ * stored under their own lineage: the insert may have landed in bounce_events but not yet in every rollup (the views
+ * are written after the raw part, not atomically with it), so the batch goes again with its token; the raw table and
+ * each rollup drop it if they have it (insert dedup window, deduplicate_blocks_in_dependent_materialized_views), or
+ * take it. Events stored from other records (a message produced twice) are dropped as in any batch.
  * Errors are StoreWriteError, retriable when the store is unavailable (store-errors.ts), not when it rejected the data.
  */
 export async function insertEvents(store: Store, events: BounceEvent[], dedupToken: string, options: { replay?: boolean } = {}): Promise<void> {

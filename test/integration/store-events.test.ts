@@ -135,6 +135,10 @@ test.serial('a replay of an insert that reached bounce_events but not a rollup (
   t.deepEqual(raw, { n: 5, ids: 5 }, 'the raw table dropped both replays');
   const hourly = (await rows<{ n: number }>("SELECT toUInt32(sum(bounces)) AS n FROM bounce_hourly WHERE provider = 'yahoo'"))[0].n;
   t.is(hourly, 5, 'bounce_hourly (fed the first time) counts them once');
+  // The same message produced twice: a replayed chunk holding an event another record stored drops it.
+  const twin = { ...events[0], kafka_offset: events[0].kafka_offset + 100_000 };
+  await insertEvents(store, [twin, makeEvent({ event_id: 'replay-new', provider: 'yahoo', bounced_at: '2026-04-01 10:00:00' })], 'replay:2', { replay: true });
+  t.is(await rollup(), 6, 'only the new event counts');
 });
 
 test.serial('a batch spanning 150 months and more than 50 years goes in: yearly partitions, blocks of at most 50 years', async (t) => {
