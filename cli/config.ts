@@ -1,4 +1,5 @@
 // env vars + flags → one validated, frozen Config. The only module that reads process.env.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../transform/errors.ts';
@@ -11,6 +12,8 @@ export interface Config {
     group: string;
     clientId: string;
     partitions: number;         // for topics we create
+    sasl: KafkaSasl | null;     // KAFKA_SASL_*: null = no authentication
+    tls: KafkaTls | null;       // KAFKA_TLS*: null = plaintext
   };
   store: {
     url: string | null;         // CLICKHOUSE_URL; null = embedded chDB
@@ -33,9 +36,17 @@ export interface Config {
   };
   logEveryRecords: number;
   logEverySeconds: number;
+  /** BOUNCE_METRICS_PORT: Prometheus /metrics, /healthz, /readyz (null = off, 0 = any free port) */
+  metrics: { port: number | null; host: string };
   /** BOUNCE_TRANSFORM_WORKERS: worker threads that run the transform (0 = on the main thread) */
   transformWorkers: number;
 }
+
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+export interface KafkaSasl { mechanism: SaslMechanism; username: string; password: string }
+/** PEM texts read at start (a missing or unreadable file is a config error, not a failure at first connect). */
+export interface KafkaTls { ca: string | null; cert: string | null; key: string | null; servername: string | null; caFile: string | null }
 
 /** One per core (capped): measured faster than 0 or 1 even on 2 cores, see docs/kafka.md "Throughput". */
 const DEFAULT_TRANSFORM_WORKERS = Math.min(os.availableParallelism(), 4);
@@ -53,6 +64,14 @@ export interface ConfigOverrides {
   maxMessageBytes?: string | number;
   batchRows?: string | number;
   workers?: string | number;
+  saslMechanism?: string;
+  saslUsername?: string;
+  tls?: boolean;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsServername?: string;
+  metricsPort?: string | number;
 }
 
 export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}): Readonly<Config> {
@@ -83,6 +102,11 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
   const database = env.CLICKHOUSE_DATABASE ?? 'bounces';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) problems.push(`CLICKHOUSE_DATABASE must be a plain identifier, got ${database}`);
 
+  const sasl = kafkaSasl(env, flags, problems);
+  const tls = kafkaTls(env, flags, problems);
+  const metricsPortRaw = flags.metricsPort ?? env.BOUNCE_METRICS_PORT;
+  const metricsPort = metricsPortRaw === undefined || metricsPortRaw === '' ? null : int('BOUNCE_METRICS_PORT', metricsPortRaw, 0, 0, 65535);
+
   const config: Config = {
     kafka: {
       brokers,
@@ -91,6 +115,8 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
       group: flags.group ?? env.KAFKA_GROUP ?? 'bounce-pipeline',
       clientId: env.KAFKA_CLIENT_ID ?? 'bounce-pipeline',
       partitions: int('KAFKA_PARTITIONS', env.KAFKA_PARTITIONS, 3, 1),
+      sasl,
+      tls,
     },
     store: {
       url: url || null,
@@ -114,12 +140,61 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
     },
     logEveryRecords: int('BOUNCE_LOG_EVERY_RECORDS', env.BOUNCE_LOG_EVERY_RECORDS, 10000, 1),
     logEverySeconds: int('BOUNCE_LOG_EVERY_SECONDS', env.BOUNCE_LOG_EVERY_SECONDS, 10, 1),
+    metrics: { port: metricsPort, host: env.BOUNCE_METRICS_HOST || '127.0.0.1' },
     transformWorkers: int('BOUNCE_TRANSFORM_WORKERS', flags.workers ?? env.BOUNCE_TRANSFORM_WORKERS, DEFAULT_TRANSFORM_WORKERS, 0, 64),
   };
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return deepFreeze(config);
+}
+
+const truthy = (v: string | boolean | undefined): boolean => v === true || v === '1' || v === 'true' || v === 'yes';
+
+function kafkaSasl(env: Env, flags: ConfigOverrides, problems: string[]): KafkaSasl | null {
+  const mechanism = (flags.saslMechanism ?? env.KAFKA_SASL_MECHANISM ?? '').toLowerCase();
+  const username = flags.saslUsername ?? env.KAFKA_SASL_USERNAME ?? '';
+  const password = env.KAFKA_SASL_PASSWORD ?? '';
+  if (!mechanism) {
+    if (username || password) problems.push('KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)');
+    return null;
+  }
+  if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
+    problems.push(`KAFKA_SASL_MECHANISM=${mechanism} is not one of ${SASL_MECHANISMS.join(', ')}`);
+    return null;
+  }
+  if (!username) problems.push(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME (or --sasl-username)`);
+  if (!password) problems.push(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_PASSWORD (environment only, never a flag)`);
+  return { mechanism: mechanism as SaslMechanism, username, password };
+}
+
+function kafkaTls(env: Env, flags: ConfigOverrides, problems: string[]): KafkaTls | null {
+  const caFile = flags.tlsCa ?? env.KAFKA_TLS_CA_FILE ?? '';
+  const certFile = flags.tlsCert ?? env.KAFKA_TLS_CERT_FILE ?? '';
+  const keyFile = flags.tlsKey ?? env.KAFKA_TLS_KEY_FILE ?? '';
+  const servername = flags.tlsServername ?? env.KAFKA_TLS_SERVERNAME ?? '';
+  const on = truthy(flags.tls ?? env.KAFKA_TLS) || Boolean(caFile || certFile || keyFile || servername);
+  if (!on) return null;
+  const pem = (name: string, file: string): string | null => {
+    if (!file) return null;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      problems.push(`${name}=${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return null;
+    }
+    if (!text.includes('-----BEGIN ')) problems.push(`${name}=${file} is not a PEM file (no -----BEGIN line)`);
+    return text;
+  };
+  if (Boolean(certFile) !== Boolean(keyFile)) problems.push('KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE go together (a client certificate needs its key)');
+  return {
+    ca: pem('KAFKA_TLS_CA_FILE', caFile),
+    cert: pem('KAFKA_TLS_CERT_FILE', certFile),
+    key: pem('KAFKA_TLS_KEY_FILE', keyFile),
+    servername: servername || null,
+    caFile: caFile || null,
+  };
 }
 
 /** A config for tests: defaults with no env, then overrides. */

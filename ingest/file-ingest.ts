@@ -12,6 +12,8 @@ import type { SourceItem } from './sources/raw-record.ts';
 import type { InsertFn, Tally } from './sink.ts';
 import { addTally, Batcher, createSink, emptyTally, fileDedupToken } from './sink.ts';
 import { readSources } from './sources/files.ts';
+import type { Metrics } from './metrics.ts';
+import { instrumentInsert, instrumentPipeline, instrumentSink } from './metrics-hooks.ts';
 
 export interface FileIngestOptions {
   store: Store;
@@ -21,6 +23,8 @@ export interface FileIngestOptions {
   log: Log;
   /** stop reading new messages; the ones already read are finished, stored and counted */
   signal?: AbortSignal;
+  /** Prometheus metrics of the run (BOUNCE_METRICS_PORT) */
+  metrics?: Metrics | null;
 }
 
 export interface FileIngestSummary extends Tally {
@@ -34,10 +38,11 @@ export interface FileIngestSummary extends Tally {
 export async function ingestFiles(config: Readonly<Config>, paths: string[], o: FileIngestOptions): Promise<FileIngestSummary> {
   const base: InsertFn = (events, token, options) => insertEvents(o.store, events, token, options);
   const deadLetters = createFileDeadLetterWriter(config.store.dataDir);
-  const sink = createSink({ insert: o.wrapInsert ? o.wrapInsert(base) : base, deadLetters, log: o.log });
+  const metrics = o.metrics ?? null;
+  const sink = instrumentSink(metrics, createSink({ insert: instrumentInsert(metrics, o.wrapInsert ? o.wrapInsert(base) : base), deadLetters, log: o.log }));
   const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
   const pool = config.transformWorkers > 0 ? createTransformPool({ size: config.transformWorkers, options: transformOptions, log: o.log }) : null;
-  const pipeline = createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform);
+  const pipeline = instrumentPipeline(metrics, createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform));
   const batcher = new Batcher(config.sink.maxBatchRows);
   const tally = emptyTally();
   let unreadable = 0;
@@ -46,7 +51,9 @@ export async function ingestFiles(config: Readonly<Config>, paths: string[], o: 
 
   const flush = async () => {
     if (batcher.size === 0) return;
-    addTally(tally, await sink.write(batcher.take(), fileDedupToken));
+    const batch = await sink.write(batcher.take(), fileDedupToken);
+    addTally(tally, batch);
+    metrics?.observeTally(batch);
     o.onProgress?.(tally, files);
   };
 

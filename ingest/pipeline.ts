@@ -3,6 +3,7 @@ import type { BounceEvent, TransformOptions, TransformResult } from '../transfor
 import { toBounceEvents } from '../transform/bounce-event.ts';
 import type { Stage } from '../transform/errors.ts';
 import type { RawRecord } from './sources/raw-record.ts';
+import { withEnvelope } from './envelope.ts';
 
 export type StepResult =
   | { kind: 'ok'; events: BounceEvent[]; mtaKind: string }
@@ -57,7 +58,9 @@ export function createPipeline(options: PipelineOptions, transform?: Transform):
   return async function pipeline(record) {
     for (const step of steps) {
       const result = await step(record);
-      if (result) return withinRetention(result, options.retentionDays, options.now?.() ?? new Date());
+      if (!result) continue;
+      const filled = withEnvelope(result, record.envelopeRecipient, options.hashLocalPart ?? false);
+      return withinRetention(filled, options.retentionDays, options.now?.() ?? new Date());
     }
     return { kind: 'dlq', reason: 'no_step_decided', stage: 'parse', error: 'no pipeline step produced a result' };
   };

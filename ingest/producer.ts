@@ -21,11 +21,11 @@ export interface ProduceSummary {
   unreadable: number;
 }
 
-export function toMessage(record: Pick<RawRecord, 'bytes' | 'source'>): Message {
+export function toMessage(record: Pick<RawRecord, 'bytes' | 'source'>, headers: Record<string, string> = {}): Message {
   return {
     key: createHash('sha256').update(record.bytes).digest('hex'),
     value: record.bytes,
-    headers: { source: record.source },
+    headers: { source: record.source, ...headers },
   };
 }
 

@@ -9,13 +9,16 @@ import { openStoreWhenReady } from './store-ready.ts';
 import { Partitioners } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { createKafkaDeadLetterWriter } from './dead-letter.ts';
-import { connectOrExplain, consumerLag, createKafka, ensureTopics } from './kafka-client.ts';
+import { connectOrExplain, consumerLagByPartition, createKafka, ensureTopics } from './kafka-client.ts';
 import type { Log } from './kafka-client.ts';
 import { createPipeline } from './pipeline.ts';
 import { createTransformPool } from './pool/pool.ts';
 import type { InsertFn, RetryPolicy, Tally } from './sink.ts';
 import { addTally, createSink, emptyTally } from './sink.ts';
 import { createKafkaSource } from './sources/kafka.ts';
+import { createMetrics, startMetricsServer, storeAnswers } from './metrics.ts';
+import type { Metrics, MetricsServer } from './metrics.ts';
+import { instrumentInsert, instrumentPipeline, instrumentSink } from './metrics-hooks.ts';
 
 export interface ConsumeOptions {
   /** an open store to use (tests); otherwise one is opened from config.store and closed at the end */
@@ -44,6 +47,8 @@ export interface ConsumeRun {
   readonly refetched: number;
   /** the group member (tests seek it to make Kafka deliver records again) */
   readonly consumer: Consumer;
+  /** where /metrics, /healthz and /readyz answer (BOUNCE_METRICS_PORT), until the run has stopped */
+  readonly metricsUrl: string | null;
 }
 
 export async function startConsume(config: Readonly<Config>, opts: ConsumeOptions = {}): Promise<ConsumeRun> {
@@ -59,13 +64,14 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
 
+  const metrics: Metrics | null = config.metrics.port === null ? null : createMetrics('consume');
   const baseInsert: InsertFn = (events, token, options) => insertEvents(store, events, token, options);
-  const sink = createSink({
-    insert: opts.wrapInsert ? opts.wrapInsert(baseInsert) : baseInsert,
+  const sink = instrumentSink(metrics, createSink({
+    insert: instrumentInsert(metrics, opts.wrapInsert ? opts.wrapInsert(baseInsert) : baseInsert),
     deadLetters: createKafkaDeadLetterWriter(producer, config.kafka.dlqTopic),
     retry: opts.retry,
     log,
-  });
+  }));
   const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
   const workers = opts.transformWorkers ?? config.transformWorkers;
   const pool = workers > 0 ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker }) : null;
@@ -77,8 +83,19 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   let lastLogAt = startedAt;
   let lastLogRead = 0;
 
+  /** The group's lag, summed; per partition into the metrics. */
+  const fetchLag = async (): Promise<number> => {
+    const byPartition = await consumerLagByPartition(admin, config.kafka.group, config.kafka.topic);
+    let lag = 0;
+    for (const [partition, n] of byPartition) {
+      lag += n;
+      metrics?.lag.set({ topic: config.kafka.topic, partition: String(partition) }, n);
+    }
+    return lag;
+  };
+
   const progress = async (): Promise<number> => {
-    const lag = await consumerLag(admin, config.kafka.group, config.kafka.topic);
+    const lag = await fetchLag();
     const now = Date.now();
     const rate = ((tally.read - lastLogRead) * 1000) / Math.max(1, now - lastLogAt);
     log(accountingLine('consume.progress', tally, { lag, records_per_s: Math.round(rate), refetched }));
@@ -90,11 +107,12 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
 
   const source = createKafkaSource({
     kafka, admin, config, sink, log,
-    pipeline: createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform),
+    pipeline: instrumentPipeline(metrics, createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform)),
     window: pool?.window,
     onRefetched: (_partition, count) => { refetched += count; lastReadAt = Date.now(); },
     onTally: (t) => {
       addTally(tally, t);
+      metrics?.observeTally(t);
       lastReadAt = Date.now();
       sinceLog += t.read;
       if (sinceLog >= config.logEveryRecords) void progress().catch((err) => log(`consume.lag_failed ${String(err)}`));
@@ -110,13 +128,33 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   const onSignal = (sig: NodeJS.Signals) => stopRequested(sig);
   if (opts.handleSignals) { process.once('SIGINT', onSignal); process.once('SIGTERM', onSignal); }
 
+  // Readiness: a member of the group (joined, not crashed or stopping) and a store that answers.
+  let joined = false;
+  let stopping = false;
+  source.consumer.on(source.consumer.events.GROUP_JOIN, () => { joined = true; });
+  let server: MetricsServer | null = null;
+  if (metrics && config.metrics.port !== null) {
+    server = await startMetricsServer({
+      port: config.metrics.port, host: config.metrics.host, metrics,
+      ready: async () => {
+        if (stopping) return { ready: false, detail: 'stopping' };
+        if (!joined) return { ready: false, detail: `not (yet) a member of group ${config.kafka.group}` };
+        const answered = await storeAnswers(store);
+        return { ready: true, detail: `group ${config.kafka.group} joined, ${answered.detail}` };
+      },
+    });
+    log(`consume.metrics url=${server.url}/metrics`);
+  }
+
+  let ticks = 0;
   const timer = setInterval(() => {
     const print = Date.now() - lastLogAt >= config.logEverySeconds * 1000;
-    if (print || opts.idleExitMs) void progressOrLag(print);
+    // With metrics on, the lag gauge is refreshed every 5 s even between progress lines.
+    if (print || opts.idleExitMs || (metrics && ++ticks % 5 === 0)) void progressOrLag(print);
   }, 1000);
   const progressOrLag = async (print: boolean) => {
     try {
-      const lag = print ? await progress() : await consumerLag(admin, config.kafka.group, config.kafka.topic);
+      const lag = print ? await progress() : await fetchLag();
       if (opts.idleExitMs && lag === 0 && Date.now() - lastReadAt >= opts.idleExitMs) stopRequested('idle');
     } catch (err) {
       log(`consume.lag_failed ${String(err)}`);
@@ -128,12 +166,14 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     await source.start();
   } catch (err) {
     await pool?.close(); // its threads would keep the process alive
+    await server?.close();
     throw err;
   }
   log(`consume.started topic=${config.kafka.topic} group=${config.kafka.group} dlq=${config.kafka.dlqTopic} store=${store.kind} transform_workers=${workers}`);
 
   const done = (async () => {
     const reason = await stopped;
+    stopping = true;
     clearInterval(timer);
     log(`consume.stopping reason=${reason}`);
     try {
@@ -142,6 +182,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
       await producer.disconnect();
       await admin.disconnect();
     } finally {
+      await server?.close();
       if (!opts.store) await store.close();
       if (opts.handleSignals) { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); }
     }
@@ -150,5 +191,8 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     if (reason.startsWith('consumer crashed')) throw new Error(reason);
     return tally;
   })();
-  return { done, stop: (reason = 'stop') => stopRequested(reason), tally, get refetched() { return refetched; }, consumer: source.consumer };
+  return {
+    done, stop: (reason = 'stop') => stopRequested(reason), tally, get refetched() { return refetched; }, consumer: source.consumer,
+    metricsUrl: server?.url ?? null,
+  };
 }

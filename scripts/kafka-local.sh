@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka broker (KRaft, no ZooKeeper) for development and tests.
 #   npm run kafka -- start | stop | status | reset
+#   npm run kafka -- secure-start | secure-stop | secure-status | secure-reset
 # The broker jars come from Maven Central (scripts/kafka/pom.xml) into .kafka/lib, cached between runs.
 # Needs Java 17+ and Maven on PATH. Env: KAFKA_PORT (default 9092; the controller uses KAFKA_PORT+1), KAFKA_DIR
 # (default .kafka: data, log, pid; a second broker on another port needs its own). The jars stay in .kafka/lib.
+#
+# Secure mode (secure-*): a second broker with its own data in .kafka/secure, for trying and testing SASL and TLS:
+#   KAFKA_SECURE_PORT      (default 29091) PLAINTEXT, for the broker itself and admin scripts only
+#   KAFKA_SECURE_PORT + 1  SASL_PLAINTEXT: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
+#   KAFKA_SECURE_PORT + 2  SSL with a client certificate required (ssl.client.auth=required)
+#   KAFKA_SECURE_PORT + 3  controller
+# SASL user KAFKA_SECURE_USER (default bounce) / KAFKA_SECURE_PASSWORD (default bounce-local-secret); the SCRAM
+# credentials are written by `kafka-storage format --add-scram`. Certificates are made at start with openssl and
+# keytool in .kafka/secure/tls: ca.crt, client.crt, client.key; the broker certificate names only
+# KAFKA_SECURE_TLS_NAME (default broker.bounce.test), so clients set KAFKA_TLS_SERVERNAME to it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +27,23 @@ PIDFILE="$KDIR/broker.pid"
 PROPS="$KDIR/server.properties"
 PORT="${KAFKA_PORT:-9092}"
 CPORT="$((PORT + 1))"
+SECURE=0
+case "${1:-}" in secure-*) SECURE=1 ;; esac
+if [[ "$SECURE" == 1 ]]; then
+  KDIR="$ROOT/.kafka/secure"
+  DATA="$KDIR/data"
+  LOG="$KDIR/broker.log"
+  PIDFILE="$KDIR/broker.pid"
+  PROPS="$KDIR/server.properties"
+  TLS="$KDIR/tls"
+  PORT="${KAFKA_SECURE_PORT:-29091}"
+  SASL_PORT="$((PORT + 1))"
+  SSL_PORT="$((PORT + 2))"
+  CPORT="$((PORT + 3))"
+  SECURE_USER="${KAFKA_SECURE_USER:-bounce}"
+  SECURE_PASSWORD="${KAFKA_SECURE_PASSWORD:-bounce-local-secret}"
+  TLS_NAME="${KAFKA_SECURE_TLS_NAME:-broker.bounce.test}"
+fi
 START_TIMEOUT_S="${KAFKA_START_TIMEOUT_S:-90}"
 
 say() { printf 'kafka-local: %s\n' "$*" >&2; }
@@ -80,6 +108,49 @@ replica.fetch.max.bytes=10485760
 PROPS
 }
 
+# Secure mode: the listeners, the SASL mechanisms and the TLS stores, appended to the plain properties.
+write_secure_props() {
+  # The plain broker's single listener becomes the internal one; SASL and SSL listeners are added.
+  sed -i -e "s|^listeners=.*|listeners=PLAINTEXT://127.0.0.1:$PORT,SASL://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$SSL_PORT,CONTROLLER://127.0.0.1:$CPORT|" \
+    -e "s|^advertised.listeners=.*|advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$SSL_PORT|" \
+    -e "s|^listener.security.protocol.map=.*|listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,SSL:SSL|" "$PROPS"
+  cat >>"$PROPS" <<SECURE
+# Secure mode (scripts/kafka-local.sh secure-start)
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SECURE_USER="$SECURE_PASSWORD";
+listener.name.sasl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.ssl.ssl.keystore.type=PKCS12
+listener.name.ssl.ssl.keystore.location=$TLS/broker.p12
+listener.name.ssl.ssl.keystore.password=local-keystore
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.location=$TLS/ca.crt
+listener.name.ssl.ssl.client.auth=required
+SECURE
+}
+
+# A CA, a broker certificate for TLS_NAME only (no IP: the server-name check is real) and a client certificate.
+make_certs() {
+  [[ -f "$TLS/broker.p12" && -f "$TLS/client.crt" ]] && return
+  command -v openssl >/dev/null || die "openssl not found: apt-get install openssl"
+  mkdir -p "$TLS"
+  local days=30
+  (
+    cd "$TLS"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days "$days" -subj "/CN=bounce-pipeline local CA" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout broker.key -out broker.csr -subj "/CN=$TLS_NAME" 2>/dev/null
+    printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n' "$TLS_NAME" >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out broker.crt -days "$days" -extfile broker.ext 2>/dev/null
+    openssl pkcs12 -export -in broker.crt -inkey broker.key -certfile ca.crt -name broker -out broker.p12 -passout pass:local-keystore
+    openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=bounce-pipeline client" 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days "$days" -extfile client.ext 2>/dev/null
+    # keytool reads the store back: a store Java cannot open fails here, not inside the broker
+    keytool -list -keystore broker.p12 -storetype PKCS12 -storepass local-keystore >/dev/null
+  ) || die "making the test certificates failed"
+  say "certificates in ${TLS#$ROOT/} (CA ca.crt, client client.crt/client.key, broker name $TLS_NAME)"
+}
+
 JAVA_OPTS=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true -Dlog4j2.configurationFile="$HERE/log4j2.properties")
 java_cmd() { java "${JAVA_OPTS[@]}" -cp "$LIB/*" "$@"; }
 
@@ -88,7 +159,11 @@ format_storage() {
   local cluster_id
   cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid 2>>"$LOG" | tail -1)"
   say "formatting $DATA (cluster $cluster_id)"
-  java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >>"$LOG" 2>&1 \
+  local scram=()
+  if [[ "$SECURE" == 1 ]]; then
+    scram=(--add-scram "SCRAM-SHA-256=[name=$SECURE_USER,password=$SECURE_PASSWORD]" --add-scram "SCRAM-SHA-512=[name=$SECURE_USER,password=$SECURE_PASSWORD]")
+  fi
+  java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" "${scram[@]}" >>"$LOG" 2>&1 \
     || die "storage format failed; see $LOG"
 }
 
@@ -99,6 +174,7 @@ start() {
     ensure_java
     ensure_libs
     write_props
+    if [[ "$SECURE" == 1 ]]; then make_certs; write_secure_props; fi
     format_storage
     say "starting Kafka $(kafka_version) on 127.0.0.1:$PORT (log: .kafka/broker.log)"
     # setsid: the broker outlives this shell and gets no SIGINT from the terminal that ran `npm run kafka`.
@@ -112,6 +188,9 @@ start() {
     sleep 1; waited=$((waited + 1))
   done
   say "broker ready on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"
+  if [[ "$SECURE" == 1 ]]; then
+    say "SASL (PLAIN, SCRAM-SHA-256/512) on 127.0.0.1:$SASL_PORT as $SECURE_USER; TLS on 127.0.0.1:$SSL_PORT (KAFKA_TLS_CA_FILE=${TLS#$ROOT/}/ca.crt KAFKA_TLS_CERT_FILE=${TLS#$ROOT/}/client.crt KAFKA_TLS_KEY_FILE=${TLS#$ROOT/}/client.key KAFKA_TLS_SERVERNAME=$TLS_NAME)"
+  fi
 }
 
 stop() {
@@ -137,14 +216,15 @@ status() {
 reset() {
   stop
   rm -rf "$DATA" "$PROPS"
-  say "data removed (.kafka/data); jars kept in .kafka/lib"
+  [[ "$SECURE" == 1 ]] && rm -rf "$TLS"
+  say "data removed (${DATA#$ROOT/}); jars kept in .kafka/lib"
 }
 
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  reset) reset ;;
+  start|secure-start) start ;;
+  stop|secure-stop) stop ;;
+  status|secure-status) status ;;
+  reset|secure-reset) reset ;;
   install) ensure_java; ensure_libs; say "Kafka $(kafka_version) jars in .kafka/lib" ;;
-  *) echo "usage: npm run kafka -- start|stop|status|reset|install" >&2; exit 2 ;;
+  *) echo "usage: npm run kafka -- start|stop|status|reset|install|secure-start|secure-stop|secure-status|secure-reset" >&2; exit 2 ;;
 esac

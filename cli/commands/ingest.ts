@@ -10,6 +10,7 @@ import { accountingLine, timestamped } from '../../ingest/accounting.ts';
 import { ingestFiles } from '../../ingest/file-ingest.ts';
 import type { FileIngestSummary } from '../../ingest/file-ingest.ts';
 import { countSourceFiles } from '../../ingest/sources/files.ts';
+import { createMetrics, startMetricsServer, storeAnswers } from '../../ingest/metrics.ts';
 
 interface IngestFlags extends ConfigOverrides { from?: string[] }
 
@@ -21,6 +22,7 @@ export function registerIngest(program: Command): void {
     .option('--data-dir <dir>', 'embedded store directory (default: BOUNCE_DATA_DIR or ./data)')
     .option('--clickhouse-url <url>', 'ClickHouse server instead of the embedded store (default: CLICKHOUSE_URL)')
     .option('--batch-rows <n>', 'rows per insert (default: BOUNCE_BATCH_ROWS or 5000)')
+    .option('--metrics-port <port>', 'serve Prometheus /metrics, /healthz, /readyz while it runs (default: BOUNCE_METRICS_PORT; unset = off)')
     .option('--workers <n>', 'transform worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)')
     .addHelpText('after', '\nIngesting the same files twice stores nothing twice (deterministic event ids and insert tokens).\n' +
       'Unparseable messages go to <data-dir>/dlq.ndjson (bytes base64, with the reason).\n' +
@@ -64,6 +66,11 @@ export async function runIngest(config: Readonly<Config>, paths: string[], signa
   if (paths.length === 0) throw new ConfigError('ingest: give at least one path with --from PATH');
   const log = (line: string) => process.stderr.write(`${timestamped(line)}\n`);
   const store = await openStore(config.store);
+  const metrics = config.metrics.port === null ? null : createMetrics('ingest');
+  const server = metrics && config.metrics.port !== null
+    ? await startMetricsServer({ port: config.metrics.port, host: config.metrics.host, metrics, ready: () => storeAnswers(store) })
+    : null;
+  if (server) log(`ingest.metrics url=${server.url}/metrics`);
   try {
     await ensureSchema(store, config);
     const total = await countSourceFiles(paths);
@@ -75,7 +82,7 @@ export async function runIngest(config: Readonly<Config>, paths: string[], signa
     let lastRead = 0;
     try {
       return await ingestFiles(config, paths, {
-        store, log, signal,
+        store, log, signal, metrics,
         onProgress: (t, files) => {
           if (bar) { bar.update(files, { events: t.events }); return; }
           if (Date.now() - lastLine >= config.logEverySeconds * 1000 || t.read - lastRead >= config.logEveryRecords) {
@@ -89,6 +96,7 @@ export async function runIngest(config: Readonly<Config>, paths: string[], signa
       bar?.stop();
     }
   } finally {
+    await server?.close();
     await store.close();
   }
 }

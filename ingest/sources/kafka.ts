@@ -11,6 +11,7 @@ import { errorText } from '../pipeline.ts';
 import type { Processed, Sink, Tally } from '../sink.ts';
 import { Batcher, kafkaDedupToken } from '../sink.ts';
 import type { RawRecord } from './raw-record.ts';
+import { ENVELOPE_RECIPIENT_HEADER } from '../envelope.ts';
 
 export interface KafkaSourceOptions {
   kafka: Kafka;
@@ -38,6 +39,7 @@ export function toRawRecord(topic: string, partition: number, m: KafkaMessage): 
     offset,
     topic,
     key: m.key,
+    envelopeRecipient: m.headers?.[ENVELOPE_RECIPIENT_HEADER]?.toString() || undefined,
   };
 }
 

@@ -9,6 +9,8 @@ export interface RawRecord {
   /** Kafka only: the topic and record key, kept so a dead letter can carry them on. */
   topic?: string;
   key?: Buffer | null;
+  /** the address the MTA delivered the bounce to (record header envelope-recipient), when the producer knew it */
+  envelopeRecipient?: string;
 }
 
 /** A source that could not be read at all (missing path, permission denied ...). */

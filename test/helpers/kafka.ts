@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { IHeaders, Message } from 'kafkajs';
+import { createTopicsAndWait } from '../../ingest/kafka-client.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/kafka');
@@ -34,7 +35,7 @@ export async function createTopic(topic: string, numPartitions: number): Promise
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions }]);
   } finally {
     await admin.disconnect();
   }

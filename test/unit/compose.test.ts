@@ -41,7 +41,37 @@ const exampleVars = new Map(
 );
 
 test('docker-compose.yml parses and names the expected services', (t) => {
-  t.deepEqual(Object.keys(compose.services).sort(), ['cli', 'clickhouse', 'consumer', 'grafana', 'kafka', 'migrate']);
+  t.deepEqual(Object.keys(compose.services).sort(), ['cli', 'clickhouse', 'consumer', 'grafana', 'kafka', 'kafka-users', 'migrate', 'prometheus']);
+});
+
+test('producers from outside log in with SCRAM; the password comes from .env through the kafka-users job', (t) => {
+  const e = env(compose.services.kafka);
+  t.regex(e.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP, /(^|,)EXTERNAL:SASL_PLAINTEXT(,|$)/);
+  t.regex(e.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP, /(^|,)INTERNAL:PLAINTEXT(,|$)/, 'the consumer inside the network keeps the internal listener');
+  t.is(e.KAFKA_SASL_ENABLED_MECHANISMS, 'SCRAM-SHA-512');
+  t.regex(e.KAFKA_LISTENER_NAME_EXTERNAL_SCRAM___SHA___512_SASL_JAAS_CONFIG, /ScramLoginModule required;$/);
+  const users = compose.services['kafka-users'] as Service & { command: string[] };
+  t.is(env(users).KAFKA_PRODUCER_PASSWORD, '${KAFKA_PRODUCER_PASSWORD:?set KAFKA_PRODUCER_PASSWORD in .env (see .env.example)}');
+  t.regex(users.command.join(' '), /--entity-name producer --add-config "SCRAM-SHA-512=\[iterations=8192,password=\$\$\{KAFKA_PRODUCER_PASSWORD\}\]"/,
+    '$$ leaves the variable to the container shell: the password is not written into the compose model');
+  t.is((users.depends_on as Record<string, { condition: string }>).kafka?.condition, 'service_healthy');
+});
+
+test('Prometheus scrapes the consumer on the port the consumer serves; promtool accepts the config', (t) => {
+  const consumer = env(compose.services.consumer);
+  t.is(consumer.BOUNCE_METRICS_HOST, '0.0.0.0');
+  const config = YAML.parse(read('docker/prometheus/prometheus.yml'));
+  const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === 'bounce-consumer');
+  t.deepEqual(job.dns_sd_configs[0].names, ['consumer']);
+  t.is(String(job.dns_sd_configs[0].port), consumer.BOUNCE_METRICS_PORT);
+  const prom = compose.services.prometheus;
+  t.true((prom.volumes ?? []).some((v) => typeof v === 'string' && v.startsWith('./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml')));
+  t.true((prom.command as string[]).includes('--config.file=/etc/prometheus/prometheus.yml'));
+  const promtool = execFileSync('sh', ['-c', 'command -v promtool || true'], { encoding: 'utf8' }).trim();
+  if (!promtool) throw new Error('promtool not found: apt-get install -y prometheus');
+  t.regex(execFileSync(promtool, ['check', 'config', path.join(root, 'docker/prometheus/prometheus.yml')], { encoding: 'utf8' }), /SUCCESS/);
+  const grafana = YAML.parse(read('dashboards/provisioning/datasources/prometheus.yaml')).datasources[0];
+  t.is(grafana.url, 'http://prometheus:9090');
 });
 
 test('the cli tool service: read-only user, not started by `up`, reports land in ./reports', (t) => {
@@ -247,7 +277,7 @@ test('Grafana: plugin preinstalled, provisioning and dashboards mounted, data on
 });
 
 test('stateful services keep their data on named volumes', (t) => {
-  for (const [name, target] of [['kafka', '/var/lib/kafka/data'], ['clickhouse', '/var/lib/clickhouse'], ['grafana', '/var/lib/grafana']]) {
+  for (const [name, target] of [['kafka', '/var/lib/kafka/data'], ['clickhouse', '/var/lib/clickhouse'], ['grafana', '/var/lib/grafana'], ['prometheus', '/prometheus']]) {
     const v = (compose.services[name].volumes ?? []).find((x) => (typeof x === 'string' ? x.split(':')[1] : x.target) === target);
     t.truthy(v, `${name} must mount a volume at ${target}`);
     t.false(volumeSource(v!).startsWith('.'), `${name} data must be a named volume`);
