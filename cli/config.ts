@@ -28,6 +28,7 @@ export interface Config {
   parse: {
     maxMessageBytes: number;    // larger messages are reported, not parsed
     hashLocalPart: boolean;     // hash recipient local parts before storing
+    clockSkewMinutes: number;   // a bounce dated later than this after we received it is clamped and marked
   };
   sink: {
     maxBatchRows: number;
@@ -131,6 +132,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
     parse: {
       maxMessageBytes: int('BOUNCE_MAX_MESSAGE_BYTES', flags.maxMessageBytes ?? env.BOUNCE_MAX_MESSAGE_BYTES, 10 * 1024 * 1024, 1024),
       hashLocalPart: env.BOUNCE_HASH_LOCAL_PART === '1' || env.BOUNCE_HASH_LOCAL_PART === 'true',
+      clockSkewMinutes: int('BOUNCE_CLOCK_SKEW_MINUTES', env.BOUNCE_CLOCK_SKEW_MINUTES, 1440, 0, 525_600),
     },
     sink: {
       maxBatchRows: int('BOUNCE_BATCH_ROWS', flags.batchRows ?? env.BOUNCE_BATCH_ROWS, 5000, 1),

@@ -11,13 +11,19 @@ export function balanced(t: Tally): boolean {
   return t.read === t.stored + sum(t.deadLettered) + sum(t.skipped);
 }
 
+/** Stored events the pipeline changed (clamped dates, cut strings): shown when there are any, not part of the balance. */
+const adjustedText = (t: Tally): string => {
+  const n = sum(t.adjusted ?? {});
+  return n > 0 ? ` adjusted=${n}${detail(t.adjusted)}` : '';
+};
+
 /** One line, key=value, parseable by scripts and tests. */
 export function accountingLine(prefix: string, t: Tally, extra: Record<string, string | number> = {}): string {
   const more = Object.entries(extra).map(([k, v]) => ` ${k}=${v}`).join('');
   return (
     `${prefix} read=${t.read} stored=${t.stored} events=${t.events}` +
     ` dead_lettered=${sum(t.deadLettered)}${detail(t.deadLettered)} skipped=${sum(t.skipped)}${detail(t.skipped)}` +
-    `${more} balanced=${balanced(t) ? 'yes' : 'NO'}`
+    `${adjustedText(t)}${more} balanced=${balanced(t) ? 'yes' : 'NO'}`
   );
 }
 

@@ -36,11 +36,11 @@ export interface FileIngestSummary extends Tally {
 }
 
 export async function ingestFiles(config: Readonly<Config>, paths: string[], o: FileIngestOptions): Promise<FileIngestSummary> {
-  const base: InsertFn = (events, token) => insertEvents(o.store, events, token);
+  const base: InsertFn = (events, token, options) => insertEvents(o.store, events, token, options);
   const deadLetters = createFileDeadLetterWriter(config.store.dataDir);
   const metrics = o.metrics ?? null;
   const sink = instrumentSink(metrics, createSink({ insert: instrumentInsert(metrics, o.wrapInsert ? o.wrapInsert(base) : base), deadLetters, log: o.log }));
-  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart };
+  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
   const pool = config.transformWorkers > 0 ? createTransformPool({ size: config.transformWorkers, options: transformOptions, log: o.log }) : null;
   const pipeline = instrumentPipeline(metrics, createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform));
   const batcher = new Batcher(config.sink.maxBatchRows);

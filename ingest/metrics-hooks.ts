@@ -8,10 +8,10 @@ import type { InsertFn, Sink } from './sink.ts';
 /** Each insert attempt: its duration; on success the events by provider and category, on failure the error. */
 export function instrumentInsert(metrics: Metrics | null, insert: InsertFn): InsertFn {
   if (!metrics) return insert;
-  return async (events, token) => {
+  return async (events, token, options) => {
     const end = metrics.insertSeconds.startTimer();
     try {
-      await insert(events, token);
+      await insert(events, token, options); // options (replay) must reach insertEvents
       metrics.observeEvents(events);
     } catch (err) {
       metrics.insertErrors.inc({ retriable: String(!(err instanceof StoreWriteError) || err.retriable) });
@@ -26,9 +26,9 @@ export function instrumentInsert(metrics: Metrics | null, insert: InsertFn): Ins
 export function instrumentSink(metrics: Metrics | null, sink: Sink): Sink {
   if (!metrics) return sink;
   return {
-    async write(batch, token) {
+    async write(batch, token, options) {
       const end = metrics.batchSeconds.startTimer();
-      const tally = await sink.write(batch, token);
+      const tally = await sink.write(batch, token, options); // options (abandon, replay) must reach the sink
       end();
       metrics.batchRecords.observe(batch.length);
       return tally;

@@ -1,11 +1,11 @@
 // The consume run loop: Kafka → pipeline → sink → commit, a periodic progress line (throughput, lag), and a
 // graceful stop on SIGINT/SIGTERM (finish the chunk in hand, commit, print the accounting).
 import type { Config } from '../cli/config.ts';
-import { openStore } from '../queries/client.ts';
 import type { Store } from '../queries/client.ts';
 import { insertEvents } from '../queries/events.ts';
 import { ensureSchema } from '../queries/migrate.ts';
 import { accountingLine, timestamped } from './accounting.ts';
+import { openStoreWhenReady } from './store-ready.ts';
 import { Partitioners } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { createKafkaDeadLetterWriter } from './dead-letter.ts';
@@ -26,7 +26,6 @@ export interface ConsumeOptions {
   /** wraps the insert (tests inject faults around the real store) */
   wrapInsert?: (insert: InsertFn) => InsertFn;
   retry?: RetryPolicy;
-  storePauseMs?: number;
   /** stop once the group has no lag and nothing arrived for this long */
   idleExitMs?: number;
   /** stop on SIGINT / SIGTERM (the CLI); tests call stop() instead */
@@ -56,8 +55,8 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   const log = opts.log ?? ((line: string) => process.stderr.write(`${timestamped(line)}\n`));
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const kafka = createKafka(config, log);
-  const store = opts.store ?? (await openStore(config.store));
-  await ensureSchema(store, config);
+  const store = opts.store ?? (await openStoreWhenReady(config, log));
+  if (opts.store) await ensureSchema(store, config);
   const admin = kafka.admin();
   await connectOrExplain(admin, config);
   const created = await ensureTopics(admin, [config.kafka.topic, config.kafka.dlqTopic], config.kafka.partitions);
@@ -66,14 +65,14 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   await producer.connect();
 
   const metrics: Metrics | null = config.metrics.port === null ? null : createMetrics('consume');
-  const baseInsert: InsertFn = (events, token) => insertEvents(store, events, token);
+  const baseInsert: InsertFn = (events, token, options) => insertEvents(store, events, token, options);
   const sink = instrumentSink(metrics, createSink({
     insert: instrumentInsert(metrics, opts.wrapInsert ? opts.wrapInsert(baseInsert) : baseInsert),
     deadLetters: createKafkaDeadLetterWriter(producer, config.kafka.dlqTopic),
     retry: opts.retry,
     log,
   }));
-  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart };
+  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
   const workers = opts.transformWorkers ?? config.transformWorkers;
   const pool = workers > 0 ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker }) : null;
   const tally = emptyTally();
@@ -110,7 +109,6 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     kafka, admin, config, sink, log,
     pipeline: instrumentPipeline(metrics, createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform)),
     window: pool?.window,
-    storePauseMs: opts.storePauseMs,
     onRefetched: (_partition, count) => { refetched += count; lastReadAt = Date.now(); },
     onTally: (t) => {
       addTally(tally, t);

@@ -1,7 +1,7 @@
 // The store sink: batches processed records (rows / age), inserts their events with a dedup token, writes the
-// batch's dead letters, and reports a tally. One bounded, jittered retry policy for retriable store errors;
-// a non-retriable refusal sends the batch's records to the DLQ as store_rejected. Only after write() resolves
-// may a source acknowledge (commit) the batch.
+// batch's dead letters, and reports a tally. While the store is unavailable it waits (capped, jittered backoff, no
+// last attempt); when the store rejects the data it splits the batch down to the records that cause it, which go to
+// the DLQ as store_rejected with the engine's message. Only after write() resolves may a source ack (commit) the batch.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BounceEvent } from '../transform/bounce-event.ts';
@@ -16,20 +16,21 @@ export interface Processed {
   result: StepResult;
 }
 
-export type InsertFn = (events: BounceEvent[], dedupToken: string) => Promise<void>;
+/** replay: the batch may have been inserted before under this token; insert it whole (see insertEvents). */
+export type InsertFn = (events: BounceEvent[], dedupToken: string, options?: { replay?: boolean }) => Promise<void>;
 
+/** Capped, jittered backoff while the store is unavailable. There is no last attempt: the sink waits until it is back. */
 export interface RetryPolicy {
-  retries: number;          // attempts after the first
   initialDelayMs: number;
   maxDelayMs: number;
   jitter: number;           // 0..1: each delay is scaled by a random factor in [1 - jitter, 1 + jitter]
 }
 
-export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ retries: 5, initialDelayMs: 200, maxDelayMs: 5000, jitter: 0.3 });
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ initialDelayMs: 200, maxDelayMs: 5000, jitter: 0.3 });
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, jittered. */
 export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt - 1, 30));
   return Math.round(base * (1 - policy.jitter + 2 * policy.jitter * random()));
 }
 
@@ -39,10 +40,12 @@ export interface Tally {
   events: number;
   deadLettered: Record<string, number>;
   skipped: Record<string, number>;
+  /** stored events the pipeline changed, by adjustment (date_in_future, cut:<column>); not part of the balance */
+  adjusted: Record<string, number>;
 }
 
 export function emptyTally(): Tally {
-  return { read: 0, stored: 0, events: 0, deadLettered: {}, skipped: {} };
+  return { read: 0, stored: 0, events: 0, deadLettered: {}, skipped: {}, adjusted: {} };
 }
 
 export function addTally(into: Tally, t: Tally): void {
@@ -51,6 +54,7 @@ export function addTally(into: Tally, t: Tally): void {
   into.events += t.events;
   for (const [k, v] of Object.entries(t.deadLettered)) into.deadLettered[k] = (into.deadLettered[k] ?? 0) + v;
   for (const [k, v] of Object.entries(t.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(t.adjusted ?? {})) into.adjusted[k] = (into.adjusted[k] ?? 0) + v;
 }
 
 export const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -72,52 +76,92 @@ export interface SinkOptions {
   deadLetters: DeadLetterWriter;
   retry?: RetryPolicy;
   log?: (line: string) => void;
+  /** tests: the wait between retries (real time otherwise) */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface WriteOptions {
+  /** the batch repeats an insert that may have half-landed (same records, same token): see InsertFn */
+  replay?: boolean;
+  /** checked while the store is unavailable: true = give the batch up (StoreWriteError, retriable; ack nothing) */
+  abandon?: () => boolean;
 }
 
 export interface Sink {
-  /** Stores one batch; resolves with its tally once events and dead letters are durable. Throws StoreWriteError
-   *  (retriable) when the store stayed unavailable through the whole retry policy: nothing may be acked then. */
-  write(batch: Processed[], dedupToken: string | ((events: BounceEvent[]) => string)): Promise<Tally>;
+  /** Stores one batch; resolves with its tally once events and dead letters are durable. While the store is
+   *  unavailable it waits (capped backoff, no limit); records the store rejects are isolated by splitting the batch
+   *  and dead-lettered as store_rejected. Throws StoreWriteError (retriable) only when abandoned: ack nothing then. */
+  write(batch: Processed[], dedupToken: string | ((events: BounceEvent[]) => string), options?: WriteOptions): Promise<Tally>;
 }
+
+type OkItem = Processed & { result: { kind: 'ok' } };
 
 export function createSink(options: SinkOptions): Sink {
   const policy = options.retry ?? DEFAULT_RETRY;
   const log = options.log ?? (() => undefined);
+  const wait = options.sleep ?? ((ms: number) => sleep(ms));
 
-  async function insertWithRetry(events: BounceEvent[], token: string): Promise<{ rejected?: string }> {
-    for (let attempt = 0; ; attempt++) {
+  /** Inserts until it worked or the store rejected the rows; waits through unavailability (one line when it starts, one when it ends). */
+  async function insertOrReject(events: BounceEvent[], token: string, abandon: () => boolean, replay: boolean): Promise<{ rejected?: string }> {
+    let waitingSince = 0;
+    for (let attempt = 1; ; attempt++) {
       try {
-        await options.insert(events, token);
+        await options.insert(events, token, replay ? { replay } : undefined);
+        if (waitingSince) log(`sink.store_back waited_ms=${Date.now() - waitingSince} tries=${attempt}`);
         return {};
       } catch (err) {
         const retriable = !(err instanceof StoreWriteError) || err.retriable;
-        if (!retriable) return { rejected: errorText(err) };
-        if (attempt >= policy.retries) {
-          throw new StoreWriteError(`store unavailable after ${attempt + 1} tries: ${errorText(err)}`, true, err);
+        if (!retriable) {
+          if (waitingSince) log(`sink.store_back waited_ms=${Date.now() - waitingSince} tries=${attempt}`);
+          return { rejected: engineMessage(err) };
         }
-        const delay = retryDelayMs(policy, attempt + 1);
-        log(`sink.insert_retried attempt=${attempt + 1} delay_ms=${delay} rows=${events.length} error=${JSON.stringify(errorText(err, 200))}`);
-        await sleep(delay);
+        if (!waitingSince) {
+          waitingSince = Date.now();
+          const what = /waiting for ([^)]*)\)/.exec(errorText(err, 2000))?.[1] ?? 'the store to answer';
+          log(`sink.store_unavailable waiting for ${what}; retrying every ${policy.initialDelayMs}-${policy.maxDelayMs} ms until it is back, nothing is committed meanwhile (rows=${events.length} error=${JSON.stringify(errorText(err, 300))})`);
+        }
+        if (abandon()) throw new StoreWriteError(`store unavailable, batch abandoned (nothing committed): ${errorText(err)}`, true, err);
+        await wait(retryDelayMs(policy, attempt));
+        if (abandon()) throw new StoreWriteError(`store unavailable, batch abandoned (nothing committed): ${errorText(err)}`, true, err);
       }
     }
   }
 
+  /**
+   * Stores the records' events; when the store rejects them, halves the records (each half with a token of its own)
+   * until the rejected records stand alone. A record's events stay together, so a record is stored or rejected whole.
+   */
+  async function storeRecords(items: OkItem[], token: string, abandon: () => boolean, replay: boolean): Promise<{ stored: OkItem[]; rejected: { item: OkItem; error: string }[] }> {
+    const events = items.flatMap((p) => p.result.events);
+    const { rejected } = await insertOrReject(events, token, abandon, replay);
+    if (!rejected) return { stored: items, rejected: [] };
+    if (items.length === 1) {
+      log(`sink.record_rejected source=${items[0].record.source} events=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`);
+      return { stored: [], rejected: [{ item: items[0], error: rejected }] };
+    }
+    log(`sink.batch_split records=${items.length} rows=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`);
+    const mid = Math.ceil(items.length / 2);
+    const a = await storeRecords(items.slice(0, mid), `${token}/a`, abandon, replay);
+    const b = await storeRecords(items.slice(mid), `${token}/b`, abandon, replay);
+    return { stored: [...a.stored, ...b.stored], rejected: [...a.rejected, ...b.rejected] };
+  }
+
   return {
-    async write(batch, dedupToken) {
+    async write(batch, dedupToken, writeOptions = {}) {
+      const abandon = writeOptions.abandon ?? (() => false);
       const tally = emptyTally();
       tally.read = batch.length;
-      const ok = batch.filter((p): p is Processed & { result: { kind: 'ok' } } => p.result.kind === 'ok');
-      const events = ok.flatMap((p) => p.result.events);
+      const ok = batch.filter((p): p is OkItem => p.result.kind === 'ok');
       const letters: DeadLetter[] = [];
-      if (events.length > 0) {
+      if (ok.length > 0) {
+        const events = ok.flatMap((p) => p.result.events);
         const token = typeof dedupToken === 'string' ? dedupToken : dedupToken(events);
-        const { rejected } = await insertWithRetry(events, token);
-        if (rejected) {
-          log(`sink.batch_rejected rows=${events.length} records=${ok.length} error=${JSON.stringify(rejected)}`);
-          for (const p of ok) letters.push({ record: p.record, reason: 'store_rejected', stage: 'store', error: rejected });
-        } else {
-          tally.stored = ok.length;
-          tally.events = events.length;
+        const { stored, rejected } = await storeRecords(ok, token, abandon, writeOptions.replay ?? false);
+        for (const { item, error } of rejected) letters.push({ record: item.record, reason: 'store_rejected', stage: 'store', error });
+        tally.stored = stored.length;
+        for (const p of stored) {
+          tally.events += p.result.events.length;
+          for (const e of p.result.events) for (const a of e.adjustments ?? []) tally.adjusted[a] = (tally.adjusted[a] ?? 0) + 1;
         }
       }
       for (const p of batch) {
@@ -129,6 +173,12 @@ export function createSink(options: SinkOptions): Sink {
       return tally;
     },
   };
+}
+
+/** The engine's own message, without our wrapping (the DLQ keeps what ClickHouse said). */
+function engineMessage(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  return errorText(cause instanceof Error ? cause : err, 1000);
 }
 
 /** Collects processed records until the batch holds maxRows events or its oldest record is maxAgeMs old. */

@@ -4,7 +4,7 @@
 // when the holder dies, so there is no lock file of ours to go stale and nothing to clean up at exit.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../cli/config.ts';
 import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
@@ -74,7 +74,8 @@ export function isNotAllowed(err: unknown): boolean {
 }
 
 async function openServer(store: Config['store']): Promise<Store> {
-  const auth = { url: store.url!, username: store.user, password: store.password };
+  // The client's own logger would print every failed try of a wait; the pipeline reports store errors itself.
+  const auth = { url: store.url!, username: store.user, password: store.password, log: { level: ClickHouseLogLevel.OFF } };
   const bootstrap = createClient(auth);
   try {
     const onCluster = store.cluster ? ` ON CLUSTER ${checkIdentifier(store.cluster, 'CLICKHOUSE_CLUSTER')}` : '';

@@ -1,31 +1,15 @@
 // The one write path into the store: a batch of BounceEvents → bounce_events (JSONEachRow), deduplicated by token.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Store } from './client.ts';
 import type { BounceEvent } from '../transform/bounce-event.ts';
 import { StoreWriteError } from '../transform/errors.ts';
+import { classifyStoreError } from './store-errors.ts';
 
 export const EVENTS_TABLE = 'bounce_events';
 
-// ClickHouse error codes that mean "this data (or this request) is wrong": retrying the same rows cannot help.
-const DATA_ERROR_CODES = new Map<number, string>([
-  [6, 'CANNOT_PARSE_TEXT'], [16, 'NO_SUCH_COLUMN_IN_TABLE'], [26, 'CANNOT_PARSE_QUOTED_STRING'],
-  [27, 'CANNOT_PARSE_INPUT_ASSERTION_FAILED'], [32, 'ATTEMPT_TO_READ_AFTER_EOF'], [33, 'CANNOT_READ_ALL_DATA'],
-  [38, 'CANNOT_PARSE_DATE'], [41, 'CANNOT_PARSE_DATETIME'], [43, 'ILLEGAL_TYPE_OF_ARGUMENT'], [47, 'UNKNOWN_IDENTIFIER'],
-  [53, 'TYPE_MISMATCH'], [60, 'UNKNOWN_TABLE'], [62, 'SYNTAX_ERROR'], [69, 'ARGUMENT_OUT_OF_BOUND'], [70, 'CANNOT_CONVERT_TYPE'],
-  [72, 'CANNOT_PARSE_NUMBER'], [81, 'UNKNOWN_DATABASE'], [117, 'INCORRECT_DATA'], [131, 'TOO_LARGE_STRING_SIZE'],
-  [164, 'READONLY'], [321, 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE'], [467, 'CANNOT_PARSE_BOOL'], [497, 'ACCESS_DENIED'],
-  [516, 'AUTHENTICATION_FAILED'], [675, 'CANNOT_PARSE_IPV4'], [676, 'CANNOT_PARSE_IPV6'],
-]);
-
-/**
- * Data errors (parse, type mismatch, unknown column/table, access) are not retriable; everything else is:
- * connection refused/reset, timeouts, too many parts, memory limits and other server-side trouble.
- */
-export function isRetriableStoreError(err: unknown): boolean {
-  const code = Number((err as { code?: unknown })?.code);
-  if (Number.isInteger(code) && DATA_ERROR_CODES.has(code)) return false;
-  return true;
-}
+/** No insert block carries rows of more partitions (years) than this; ClickHouse refuses more than 100 by default. */
+export const MAX_PARTITIONS_PER_INSERT = 50;
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
@@ -46,7 +30,11 @@ function toRow(e: BounceEvent): BounceEvent {
 /** queries/write/stored-event-ids.sql: the event ids of a batch that bounce_events already holds. */
 export const STORED_EVENT_IDS_SQL = fs.readFileSync(new URL('./write/stored-event-ids.sql', import.meta.url), 'utf8');
 
-async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Set<string>> {
+/** Where an event came from: a replay recognises the rows its own interrupted insert left. */
+const lineage = (partition: number, offset: number): string => `${partition}:${offset}`;
+
+/** The event ids of the batch bounce_events already holds, each with the lineages it is stored under. */
+async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Map<string, Set<string>>> {
   // 'YYYY-MM-DD hh:mm:ss' and ISO text sort alike once the T is a space.
   const times = events.map((e) => e.bounced_at.replace('T', ' ')).sort();
   const rs = await store.client.query({
@@ -60,13 +48,56 @@ async function storedEventIds(store: Store, events: BounceEvent[]): Promise<Set<
     },
     format: 'JSONEachRow',
   });
-  return new Set((await rs.json<{ event_id: string }>()).map((r) => r.event_id));
+  const stored = new Map<string, Set<string>>();
+  for (const r of await rs.json<{ event_id: string; kafka_partition: number; kafka_offset: number }>()) {
+    const set = stored.get(r.event_id) ?? new Set<string>();
+    set.add(lineage(Number(r.kafka_partition), Number(r.kafka_offset)));
+    stored.set(r.event_id, set);
+  }
+  return stored;
 }
 
-/** The events of the batch not stored yet, each event id once. */
-async function newEvents(store: Store, events: BounceEvent[]): Promise<BounceEvent[]> {
-  const seen = await storedEventIds(store, events);
-  return events.filter((e) => !seen.has(e.event_id) && (seen.add(e.event_id), true));
+/**
+ * The events of the batch not stored yet, each event id once. A replay keeps the events stored only under their own
+ * lineage (its interrupted insert may have reached bounce_events and not every rollup) and drops those stored from
+ * another record (the same message produced twice).
+ */
+async function newEvents(store: Store, events: BounceEvent[], replay: boolean): Promise<BounceEvent[]> {
+  const stored = await storedEventIds(store, events);
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    if (seen.has(e.event_id)) return false;
+    seen.add(e.event_id);
+    const where = stored.get(e.event_id);
+    if (!where) return true;
+    return replay && [...where].every((l) => l === lineage(e.kafka_partition, e.kafka_offset));
+  });
+}
+
+/** The partition of an event: the year of bounced_at (migration 0009). */
+const partitionOf = (e: BounceEvent): string => e.bounced_at.slice(0, 4);
+
+/** Rows grouped into blocks of at most `max` partitions each, partitions in order (deterministic for a batch). */
+export function splitByPartition(events: BounceEvent[], max = MAX_PARTITIONS_PER_INSERT): BounceEvent[][] {
+  const byPartition = new Map<string, BounceEvent[]>();
+  for (const e of events) {
+    const key = partitionOf(e);
+    const list = byPartition.get(key);
+    if (list) list.push(e); else byPartition.set(key, [e]);
+  }
+  if (byPartition.size <= max) return [events];
+  const keys = [...byPartition.keys()].sort();
+  const blocks: BounceEvent[][] = [];
+  for (let i = 0; i < keys.length; i += max) blocks.push(keys.slice(i, i + max).flatMap((k) => byPartition.get(k)!));
+  return blocks;
+}
+
+/** A block's dedup token: the batch's token when the block is the whole batch, else the token plus its event ids. */
+function blockToken(token: string, block: BounceEvent[], whole: boolean): string {
+  if (whole) return token;
+  const h = createHash('sha256');
+  for (const e of block) h.update(e.event_id).update('\n');
+  return `${token}#${h.digest('hex').slice(0, 16)}`;
 }
 
 /**
@@ -75,30 +106,41 @@ async function newEvents(store: Store, events: BounceEvent[]): Promise<BounceEve
  * window is dropped here: event ids already in bounce_events are filtered out before the insert, so the rollup
  * counters (plain sums) never count an event twice. Two processes replaying the same events at the same moment
  * could still both get in; bounce_events collapses those on event_id (FINAL / v_events), the uniq states too.
+ * A batch spanning more than MAX_PARTITIONS_PER_INSERT years goes in as several blocks, each with a token of its
+ * own content (a replay that finds part of the batch stored sends other blocks, never under a used token).
+ * A replay (options.replay: the same records under the same token as an insert a crash interrupted) keeps the events
+ * stored under their own lineage: the insert may have landed in bounce_events but not yet in every rollup (the views
+ * are written after the raw part, not atomically with it), so the batch goes again with its token; the raw table and
+ * each rollup drop it if they have it (insert dedup window, deduplicate_blocks_in_dependent_materialized_views), or
+ * take it. Events stored from other records (a message produced twice) are dropped as in any batch.
+ * Errors are StoreWriteError, retriable when the store is unavailable (store-errors.ts), not when it rejected the data.
  */
-export async function insertEvents(store: Store, events: BounceEvent[], dedupToken: string): Promise<void> {
+export async function insertEvents(store: Store, events: BounceEvent[], dedupToken: string, options: { replay?: boolean } = {}): Promise<void> {
   if (events.length === 0) return;
   if (!dedupToken) throw new StoreWriteError('insertEvents needs a non-empty dedup token (same rows → same token)', false);
   try {
-    const fresh = await newEvents(store, events);
+    const fresh = await newEvents(store, events, options.replay ?? false);
     if (fresh.length === 0) return;
-    await store.client.insert({
-      table: EVENTS_TABLE,
-      values: fresh.map(toRow),
-      format: 'JSONEachRow',
-      clickhouse_settings: {
-        insert_deduplicate: 1,
-        insert_deduplication_token: dedupToken,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-        date_time_input_format: 'best_effort',
-      },
-    });
+    const blocks = splitByPartition(fresh);
+    for (const block of blocks) {
+      await store.client.insert({
+        table: EVENTS_TABLE,
+        values: block.map(toRow),
+        format: 'JSONEachRow',
+        clickhouse_settings: {
+          insert_deduplicate: 1,
+          insert_deduplication_token: blockToken(dedupToken, block, fresh.length === events.length && blocks.length === 1),
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+          date_time_input_format: 'best_effort',
+        },
+      });
+    }
   } catch (err) {
-    const retriable = isRetriableStoreError(err);
-    const code = (err as { code?: string }).code;
-    const what = code && DATA_ERROR_CODES.has(Number(code)) ? DATA_ERROR_CODES.get(Number(code)) : (code ?? 'no ClickHouse code');
+    const verdict = classifyStoreError(err);
+    const retriable = verdict.kind === 'unavailable';
     throw new StoreWriteError(
-      `insert of ${events.length} events into ${EVENTS_TABLE} failed (${what}${retriable ? ', retriable' : ', data error'}): ${(err as Error).message}`,
+      `insert of ${events.length} events into ${EVENTS_TABLE} failed (${verdict.code || 'no ClickHouse code'}, ` +
+        `${retriable ? `unavailable: waiting for ${verdict.what}` : 'rejected'}): ${(err as Error).message}`,
       retriable,
       err,
     );
@@ -108,4 +150,9 @@ export async function insertEvents(store: Store, events: BounceEvent[], dedupTok
       await store.client.command({ query: "SET insert_deduplication_token = ''" }).catch(() => undefined); // the insert's own outcome is what we report
     }
   }
+}
+
+/** True for an error the store may get over by itself (unreachable, overloaded); false when it refused the data. */
+export function isRetriableStoreError(err: unknown): boolean {
+  return classifyStoreError(err).kind === 'unavailable';
 }

@@ -3,7 +3,8 @@
 #   npm run kafka -- start | stop | status | reset
 #   npm run kafka -- secure-start | secure-stop | secure-status | secure-reset
 # The broker jars come from Maven Central (scripts/kafka/pom.xml) into .kafka/lib, cached between runs.
-# Needs Java 17+ and Maven on PATH. Env: KAFKA_PORT (default 9092; the controller uses KAFKA_PORT+1).
+# Needs Java 17+ and Maven on PATH. Env: KAFKA_PORT (default 9092; the controller uses KAFKA_PORT+1), KAFKA_DIR
+# (default .kafka: data, log, pid; a second broker on another port needs its own). The jars stay in .kafka/lib.
 #
 # Secure mode (secure-*): a second broker with its own data in .kafka/secure, for trying and testing SASL and TLS:
 #   KAFKA_SECURE_PORT      (default 29091) PLAINTEXT, for the broker itself and admin scripts only
@@ -18,8 +19,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HERE="$ROOT/scripts/kafka"
-KDIR="$ROOT/.kafka"
-LIB="$KDIR/lib"
+KDIR="${KAFKA_DIR:-$ROOT/.kafka}"
+LIB="$ROOT/.kafka/lib"
 DATA="$KDIR/data"
 LOG="$KDIR/broker.log"
 PIDFILE="$KDIR/broker.pid"

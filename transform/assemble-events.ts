@@ -4,11 +4,12 @@ import type { BounceEvent, RecordOrigin, TransformOptions } from './bounce-event
 import { classify } from './classify.ts';
 import type { DsnFields } from './dsn-fields.ts';
 import { eventId, hashLocalPart, messageDigest } from './event-id.ts';
-import { bouncedAt, clickhouseDateTime, isoWithMs } from './event-time.ts';
+import { bouncedAt, clickhouseDateTime, DATE_IN_FUTURE, isoWithMs, notInFuture } from './event-time.ts';
+import { boundStrings, STRING_LIMITS } from './bounds.ts';
 import { isTemporaryFailure, pseudoStatus } from './pseudo-status.ts';
 
 /** The diagnostic is capped in the event (the receiver's text is rarely longer; HTML junk can be). */
-export const MAX_DIAGNOSTIC_BYTES = 1024;
+export const MAX_DIAGNOSTIC_BYTES = STRING_LIMITS.diagnostic;
 
 export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: RecordOrigin, options: TransformOptions): BounceEvent[] {
   const digest = messageDigest(normalized);
@@ -20,10 +21,11 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
     const verdict = verdicts[index]!;
     const sendingIp = sendingIpOf(rcpt, fields, verdict, verdicts);
     const recipient = options.hashLocalPart ? hashLocalPart(rcpt.recipient) : rcpt.recipient;
-    return {
+    const when = notInFuture(bouncedAt(rcpt, fields, origin.receivedAt), origin.receivedAt, options.clockSkewMinutes);
+    return boundStrings({
       event_id: eventId(digest, index),
       received_at: receivedAt,
-      bounced_at: clickhouseDateTime(bouncedAt(rcpt, fields, origin.receivedAt)),
+      bounced_at: clickhouseDateTime(when.at),
       reporting_mta: fields.reportingMta,
       remote_mta: rcpt.remoteMta,
       mta_kind: fields.mtaKind,
@@ -39,7 +41,7 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
       // the code the MTA or receiver wrote; without one, Sisimai's pseudo code for the reason
       status: rcpt.status || pseudoStatus(verdict.reason, isTemporaryFailure(rcpt.replyCode, rcpt.action, rcpt.diagnostic)),
       reply_code: rcpt.replyCode,
-      diagnostic: capUtf8(rcpt.diagnostic, MAX_DIAGNOSTIC_BYTES),
+      diagnostic: rcpt.diagnostic,
       reason: verdict.reason,
       category: verdict.category,
       provider: verdict.provider,
@@ -47,14 +49,7 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
       ms_rule: verdict.msRule,
       kafka_partition: origin.kafkaPartition ?? 0,
       kafka_offset: origin.kafkaOffset ?? 0,
-    };
+      adjustments: when.clamped ? [DATE_IN_FUTURE] : [],
+    });
   });
-}
-
-/** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
-export function capUtf8(s: string, max: number): string {
-  if (s.length * 3 <= max || Buffer.byteLength(s) <= max) return s;
-  let out = Buffer.from(s).subarray(0, max).toString('utf8');
-  if (out.endsWith('\uFFFD')) out = out.slice(0, -1);
-  return out;
 }

@@ -40,6 +40,8 @@ export interface BounceEvent {
   ms_rule: string;
   kafka_partition: number;
   kafka_offset: number;
+  /** what the pipeline changed in this event: date_in_future (bounced_at clamped to received_at), cut:<column>. */
+  adjustments: string[];
 }
 
 /** Where a raw record came from; transform/ only copies these into the events. */
@@ -61,6 +63,8 @@ export interface TransformOptions {
   maxMessageBytes: number;
   /** replace recipient local parts by a hash before they leave transform/. */
   hashLocalPart?: boolean;
+  /** a bounce dated later than this after we received it is clamped (BOUNCE_CLOCK_SKEW_MINUTES; default 1440). */
+  clockSkewMinutes?: number;
 }
 
 /**

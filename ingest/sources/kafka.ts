@@ -21,8 +21,6 @@ export interface KafkaSourceOptions {
   sink: Sink;
   onTally: (tally: Tally) => void;
   log: Log;
-  /** how long a partition stays paused after the store stayed unavailable through the sink's retries */
-  storePauseMs?: number;
   /** records started through the pipeline ahead of the one awaited (a transform pool's window; 1 = one at a time) */
   window?: number;
   /** records delivered again after this run had stored and committed them (a lost commit, a rebalance, a seek) */
@@ -134,27 +132,28 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     commit: (offset: number, metadata: string) => Promise<void>,
     heartbeatFailed: () => unknown,
   ): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const partition = batch.partition;
     let forcedLast = await intentFor(partition, Number(messages[0].offset));
     if (forcedLast !== undefined) o.log(`kafka.chunk_replayed partition=${partition} range=${messages[0].offset}-${forcedLast}`);
     const batcher = new Batcher(o.config.sink.maxBatchRows, o.config.sink.flushIntervalMs);
 
-    const flush = async (items: Processed[]): Promise<boolean> => {
+    // replay: this chunk is the one an interrupted run had started to insert (its inflight commit). The insert may
+    // have landed in bounce_events but not in every rollup (a kill between the two): send it again whole, with the
+    // same token, so each table drops what it has and takes what it lacks.
+    const flush = async (items: Processed[], replay: boolean): Promise<boolean> => {
       const first = items[0].record.offset!;
       const last = items[items.length - 1].record.offset!;
       await commit(first, `inflight:${first}-${last}`);
       let tally: Tally;
       try {
-        tally = await o.sink.write(items, kafkaDedupToken(topic, partition, first, last));
+        // The sink waits while the store is unavailable; it gives the chunk up only when this member stops or
+        // loses the group, and then nothing past `first` is resolved or committed: the next owner replays it.
+        tally = await o.sink.write(items, kafkaDedupToken(topic, partition, first, last), { replay, abandon: () => !isRunning() || Boolean(heartbeatFailed()) });
       } catch (err) {
         if (!(err instanceof StoreWriteError && err.retriable)) throw err;
-        // Nothing past `first` is resolved: the records come again after the pause. Never commit past them.
-        const pauseMs = o.storePauseMs ?? 5000;
-        o.log(`kafka.partition_paused partition=${partition} offset=${first} pause_ms=${pauseMs} error=${JSON.stringify(errorText(err, 300))}`);
-        checked.delete(partition); // the refetch rebuilds this same chunk (same token) in case the insert landed
-        const resume = pause();
-        setTimeout(resume, pauseMs).unref();
+        o.log(`kafka.chunk_abandoned partition=${partition} range=${first}-${last} (not committed; replayed by the next owner) error=${JSON.stringify(errorText(err, 300))}`);
+        checked.delete(partition); // a refetch rebuilds this same chunk (same token) in case the insert landed
         return false;
       }
       resolveOffset(String(last));
@@ -173,10 +172,10 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       if ('err' in r) throw r.err;
       return r.ok;
     };
-    const submit = async (): Promise<boolean> => {
+    const submit = async (replay = false): Promise<boolean> => {
       const items = batcher.take();
       if (!(await settled())) return false;
-      inFlight = flush(items).then((ok) => ({ ok }), (err: unknown) => ({ err }));
+      inFlight = flush(items, replay).then((ok) => ({ ok }), (err: unknown) => ({ err }));
       return true;
     };
 
@@ -198,7 +197,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       const atForced = forcedLast !== undefined && record.offset! >= forcedLast;
       if (atForced || (forcedLast === undefined && batcher.full())) {
         forcedLast = undefined;
-        if (!(await submit())) return;
+        if (!(await submit(atForced))) return;
       }
       if (++n % 200 === 0) await heartbeat();
     }

@@ -32,6 +32,7 @@ export function makeEvent(overrides: Partial<BounceEvent> = {}): BounceEvent {
     ms_rule: '',
     kafka_partition: 0,
     kafka_offset: counter,
+    adjustments: [],
   };
   const event = { ...base, ...overrides };
   if (!overrides.event_id) {

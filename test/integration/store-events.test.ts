@@ -90,12 +90,17 @@ test.serial('an unreachable server is a retriable StoreWriteError', async (t) =>
   t.regex(openErr!.message, /cannot use the ClickHouse server at http:\/\/127\.0\.0\.1:9.*CLICKHOUSE_URL/);
 });
 
-test('error kinds: data codes are final, everything else may be retried', (t) => {
+test('error kinds: the data or the statement is final (split it), an unavailable or overloaded store is waited for', (t) => {
   t.false(isRetriableStoreError({ code: '27' }));
   t.false(isRetriableStoreError({ code: '53' }));
+  t.false(isRetriableStoreError({ code: '252', message: 'Too many partitions for single INSERT block (more than 100)' }), 'a block limit: the data');
+  t.false(isRetriableStoreError({ code: '9999', message: 'something new' }), 'an unknown code the server answered with: narrowed down by splitting');
   t.true(isRetriableStoreError({ code: '241' }));
-  t.true(isRetriableStoreError({ code: '252' }));
+  t.true(isRetriableStoreError({ code: '252', message: 'Too many parts (300). Merges are processing significantly slower than inserts' }), 'too many parts: overload');
+  t.true(isRetriableStoreError({ code: '516' }), 'a password the store refuses: wait for the operator, never dead-letter the stream');
   t.true(isRetriableStoreError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
+  t.true(isRetriableStoreError(new Error('wrapped', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })), 'looks through causes');
+  t.false(isRetriableStoreError({ code: '27', message: 'Cannot parse input: connection timeout in the text' }), 'a data error quoting network words is still a data error');
 });
 
 test.serial('a second process on the same data dir gets StoreLockedError with our pid and what to do', async (t) => {
@@ -125,4 +130,40 @@ test('importing the store module registers no exit handler', async (t) => {
     "const before = process.listenerCount('exit'); await import('./queries/client.ts'); console.log(process.listenerCount('exit') - before);"],
   { cwd: repoRoot, encoding: 'utf8' });
   t.is(probe.stdout.trim(), '0', probe.stderr);
+});
+
+test.serial('a replay of an insert that reached bounce_events but not a rollup (a kill between the two) completes the rollup, once', async (t) => {
+  const events = Array.from({ length: 5 }, (_, i) => makeEvent({ event_id: `replay-${i}`, provider: 'yahoo', bounced_at: '2026-04-01 10:00:00' }));
+  const rollup = async () => (await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'yahoo'"))[0].n;
+  // The raw part lands and the view that feeds code_hourly does not: what a SIGKILL between the two leaves.
+  await store.client.command({ query: 'DETACH TABLE code_hourly_mv' });
+  try {
+    await insertEvents(store, events, 'replay:1');
+  } finally {
+    await store.client.command({ query: 'ATTACH TABLE code_hourly_mv' });
+  }
+  t.is(await rollup(), 0);
+  await insertEvents(store, events, 'replay:1');
+  t.is(await rollup(), 0, 'an ordinary write finds every id stored and sends nothing');
+  await insertEvents(store, events, 'replay:1', { replay: true });
+  t.is(await rollup(), 5, 'the replay sends the batch again under its token: the rollup that missed it takes it');
+  await insertEvents(store, events, 'replay:1', { replay: true });
+  t.is(await rollup(), 5, 'and a rollup that has it drops it');
+  const raw = (await rows<{ n: number; ids: number }>("SELECT toUInt32(count()) AS n, toUInt32(uniqExact(event_id)) AS ids FROM bounce_events WHERE provider = 'yahoo'"))[0];
+  t.deepEqual(raw, { n: 5, ids: 5 }, 'the raw table dropped both replays');
+  const hourly = (await rows<{ n: number }>("SELECT toUInt32(sum(bounces)) AS n FROM bounce_hourly WHERE provider = 'yahoo'"))[0].n;
+  t.is(hourly, 5, 'bounce_hourly (fed the first time) counts them once');
+  // The same message produced twice: a replayed chunk holding an event another record stored drops it.
+  const twin = { ...events[0], kafka_offset: events[0].kafka_offset + 100_000 };
+  await insertEvents(store, [twin, makeEvent({ event_id: 'replay-new', provider: 'yahoo', bounced_at: '2026-04-01 10:00:00' })], 'replay:2', { replay: true });
+  t.is(await rollup(), 6, 'only the new event counts');
+});
+
+test.serial('a batch spanning 150 months and more than 50 years goes in: yearly partitions, blocks of at most 50 years', async (t) => {
+  const events = Array.from({ length: 150 }, (_, i) => makeEvent({ event_id: `span-${i}`, provider: 'apple', bounced_at: `${2017 + Math.floor(i / 2)}-${String((i % 12) + 1).padStart(2, '0')}-01 00:00:00` }));
+  await insertEvents(store, events, 'span:1');
+  const got = (await rows<{ n: number; years: number }>("SELECT toUInt32(count()) AS n, toUInt32(uniqExact(toYear(bounced_at))) AS years FROM bounce_events WHERE provider = 'apple'"))[0];
+  t.deepEqual(got, { n: 150, years: 75 });
+  const codes = (await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'apple'"))[0].n;
+  t.is(codes, 150);
 });

@@ -38,7 +38,7 @@ test.serial('every table and view the others rely on exists', async (t) => {
     t.true(tables.includes(want), want);
   }
   const ttl = await rows<{ q: string }>("SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'bounce_events'");
-  t.regex(ttl[0].q, /TTL bounced_at \+ toIntervalDay\(3650\)/);
+  t.regex(ttl[0].q, /TTL toDateTime\(least\(toDate32\(bounced_at\) \+ 3650, toDate32\('2106-02-06'\)\), 'UTC'\)/);
   t.regex(ttl[0].q, /non_replicated_deduplication_window = 10000/);
 });
 
@@ -115,6 +115,56 @@ test.serial('migrations added later backfill the events stored before them (code
     t.deepEqual(listed, [{ n: 3 }], 'listing_hourly counters backfilled too (all three are block-list rejections)');
     const byIp = await rows<{ n: number; accounts: number }>('SELECT toUInt32(count()) AS n, toUInt32(uniqExact(account)) AS accounts FROM events_by_ip');
     t.deepEqual(byIp, [{ n: 3, accounts: 1 }], 'events_by_ip backfilled from bounce_events FINAL: the row stored twice counts once');
+  } finally {
+    await store.client.command({ query: `USE ${store.database}` });
+  }
+});
+
+test.serial('0009 moves a store with monthly partitions to yearly ones and loses nothing; the rollups keep being fed', async (t) => {
+  const db = 'bp_yearly';
+  await store.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  await store.client.command({ query: `USE ${db}` });
+  try {
+    const older = fs.mkdtempSync(path.join(store.dataDir, '..', 'bp-migrations-'));
+    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '0009')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(older, f));
+    await migrate(store, { ...store.config.store, retentionDays: 29000, migrationsDir: older });
+    // 150 months, 2010-2022, stored by the old schema in blocks of under 100 months (what used to get in).
+    const events = Array.from({ length: 150 }, (_, i) => makeEvent({
+      bounced_at: `${2010 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-15 12:00:00`,
+      category: i % 2 ? 'ip_blocklist' : 'mailbox_full', provider: i % 3 ? 'microsoft' : 'google',
+    }));
+    for (const part of [events.slice(0, 75), events.slice(75)]) {
+      await store.client.insert({ table: 'bounce_events', format: 'JSONEachRow',
+        values: part.map(({ adjustments: _a, ...e }) => ({ ...e, sending_ip: toIPv6Text(e.sending_ip), listed_ip: e.listed_ip ? toIPv6Text(e.listed_ip) : null })) });
+    }
+    const snapshot = async () => ({
+      raw: await rows<{ n: number; ids: number; h: string }>('SELECT toUInt32(count()) AS n, toUInt32(uniqExact(event_id)) AS ids, toString(sum(cityHash64(event_id, bounced_at, recipient, diagnostic))) AS h FROM bounce_events'),
+      hourly: await rows('SELECT toUInt32(sum(bounces)) AS b, toUInt32(uniqMerge(events)) AS e, toUInt32(uniqMerge(recipients)) AS r FROM bounce_hourly'),
+      codes: await rows('SELECT provider, toUInt32(sum(n_events)) AS n, toUInt32(uniqMerge(events)) AS e FROM code_hourly GROUP BY provider ORDER BY provider'),
+      listing: await rows('SELECT toUInt32(sum(n_rejections)) AS n, toUInt32(uniqMerge(rejections)) AS r, toString(min(first_seen)) AS f, toString(max(last_seen)) AS l FROM listing_hourly'),
+      byIp: await rows('SELECT toUInt32(count()) AS n, toString(min(bounced_at)) AS f FROM events_by_ip'),
+    });
+    const before = await snapshot();
+    t.is(before.raw[0].n, 150);
+    t.deepEqual((await migrate(store, { ...store.config.store, retentionDays: 29000 })).applied, ['0009_yearly_partitions']);
+    t.deepEqual(await snapshot(), before, 'every table holds what it held');
+    const keys = await rows<{ name: string; partition_key: string }>(
+      "SELECT name, partition_key FROM system.tables WHERE database = currentDatabase() AND partition_key != '' ORDER BY name");
+    t.deepEqual(keys.filter((k) => k.name !== 'schema_migrations').map((k) => `${k.name}:${k.partition_key}`), [
+      'bounce_events:toYear(bounced_at)', 'bounce_hourly:toYear(hour)', 'code_hourly:toYear(hour)', 'events_by_ip:toYear(bounced_at)', 'listing_hourly:toYear(hour)']);
+    // The views feed the new tables: a 150-month batch in one insert, and the rollups count it.
+    const more = Array.from({ length: 150 }, (_, i) => makeEvent({ bounced_at: `${2005 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01 00:00:00` }));
+    await insertEvents(store, more, 'yearly:1');
+    const after = await snapshot();
+    t.is(after.raw[0].n, 300);
+    t.is(after.raw[0].ids, 300);
+    t.is((after.codes as { n: number }[]).reduce((a, r) => a + r.n, 0), 300);
+    t.is((after.byIp as { n: number }[])[0].n, 300);
+    // BOUNCE_RETENTION_DAYS=29000 and a bounce of today: its TTL is capped at 2106, not wrapped to 1970.
+    const today = makeEvent({ bounced_at: new Date().toISOString().slice(0, 19).replace('T', ' ') });
+    await insertEvents(store, [today], 'yearly:today');
+    await store.client.command({ query: 'OPTIMIZE TABLE bounce_events FINAL' });
+    t.is((await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events WHERE event_id = {id:String}', { id: today.event_id }))[0].n, 1, 'survives a merge');
   } finally {
     await store.client.command({ query: `USE ${store.database}` });
   }

@@ -30,6 +30,12 @@ test('retention is capped below the end of ClickHouse DateTime', (t) => {
   t.regex(err!.message, /BOUNCE_RETENTION_DAYS=36500 is not a whole number from 1 to 29000/);
 });
 
+test('the clock-skew allowance: a day by default, minutes, checked', (t) => {
+  t.is(loadConfig({}).parse.clockSkewMinutes, 1440);
+  t.is(loadConfig({ BOUNCE_CLOCK_SKEW_MINUTES: '0' }).parse.clockSkewMinutes, 0);
+  t.throws(() => loadConfig({ BOUNCE_CLOCK_SKEW_MINUTES: '-5' }), { instanceOf: ConfigError, message: /BOUNCE_CLOCK_SKEW_MINUTES=-5/ });
+});
+
 test('Kafka security: SASL and TLS settings are validated at start, every problem by name', (t) => {
   t.is(loadConfig({}).kafka.sasl, null);
   t.is(loadConfig({}).kafka.tls, null);

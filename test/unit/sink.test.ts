@@ -8,7 +8,7 @@ import { StoreWriteError } from '../../transform/errors.ts';
 import type { BounceEvent } from '../../transform/bounce-event.ts';
 import { makeEvent } from '../helpers/events.ts';
 
-const FAST = { retries: 3, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 };
+const FAST = { initialDelayMs: 1, maxDelayMs: 2, jitter: 0 };
 
 function rec(i: number): Processed['record'] {
   return { bytes: Buffer.from(`message ${i}`), source: `t/0/${i}`, receivedAt: new Date(0), partition: 0, offset: i, topic: 't' };
@@ -28,7 +28,7 @@ test('a batch: events inserted once with the token, dead letters written, tally 
   const sink = createSink({ insert: async (ev, token) => { calls.push({ rows: ev.length, token }); }, deadLetters: dl, retry: FAST });
   const tally = await sink.write([ok(1, 2), skip(2), dlq(3), ok(4)], kafkaDedupToken('t', 0, 1, 4));
   t.deepEqual(calls, [{ rows: 3, token: 't:0:1-4' }]);
-  t.deepEqual(tally, { read: 4, stored: 2, events: 3, deadLettered: { mime_unparseable: 1 }, skipped: { not_a_bounce: 1 } });
+  t.deepEqual(tally, { read: 4, stored: 2, events: 3, deadLettered: { mime_unparseable: 1 }, skipped: { not_a_bounce: 1 }, adjusted: {} });
   t.true(balanced(tally));
   t.is(dl.letters.length, 1);
   t.is(dl.letters[0].record.offset, 3);
@@ -46,27 +46,67 @@ test('retriable store errors are retried with the same rows and token, then succ
   t.is(tally.stored, 2);
 });
 
-test('a store that stays down: the write throws a retriable StoreWriteError and nothing is dead-lettered', async (t) => {
+test('a store that stays down: the sink waits (one log line), commits nothing, and gives up only when abandoned', async (t) => {
   let calls = 0;
   const dl = collector();
-  const sink = createSink({ insert: async () => { calls++; throw new Error('ECONNREFUSED'); }, deadLetters: dl, retry: FAST });
-  const err = await t.throwsAsync(sink.write([ok(1), dlq(2)], 'tok'), { instanceOf: StoreWriteError });
+  const lines: string[] = [];
+  const sink = createSink({ insert: async () => { calls++; throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }); }, deadLetters: dl, retry: FAST, log: (l) => lines.push(l) });
+  const err = await t.throwsAsync(sink.write([ok(1), dlq(2)], 'tok', { abandon: () => calls >= 50 }), { instanceOf: StoreWriteError });
   t.true(err!.retriable);
-  t.regex(err!.message, /after 4 tries/);
-  t.is(calls, 4);
+  t.is(calls, 50, 'no last attempt: it kept trying until abandoned');
+  t.is(lines.filter((l) => l.includes('sink.store_unavailable waiting for')).length, 1, 'one line for the whole wait');
   t.is(dl.letters.length, 0, 'no partial acknowledgement: the DLQ write waits for the insert');
 });
 
-test('a non-retriable refusal sends the batch records to the DLQ as store_rejected', async (t) => {
-  let calls = 0;
+test('a store that comes back: the batch is stored once it is, with the same rows and token', async (t) => {
+  const tokens: string[] = [];
+  let down = 20;
+  const lines: string[] = [];
+  const sink = createSink({
+    insert: async (_ev, token) => { tokens.push(token); if (down-- > 0) throw new StoreWriteError('insert failed (241, unavailable: waiting for memory to be freed (memory limit))', true); },
+    deadLetters: collector(), retry: FAST, log: (l) => lines.push(l),
+  });
+  const tally = await sink.write([ok(1), ok(2)], 'tok');
+  t.is(tally.stored, 2);
+  t.is(tokens.length, 21);
+  t.true(tokens.every((x) => x === 'tok'));
+  t.regex(lines[0], /sink\.store_unavailable waiting for memory to be freed/);
+  t.regex(lines[1], /sink\.store_back/);
+});
+
+test('a store rejection is narrowed down to the records that cause it; the rest is stored', async (t) => {
   const dl = collector();
-  const sink = createSink({ insert: async () => { calls++; throw new StoreWriteError('TYPE_MISMATCH', false); }, deadLetters: dl, retry: FAST });
-  const tally = await sink.write([ok(1), ok(2), skip(3)], 'tok');
-  t.is(calls, 1);
+  const batch = [ok(1), ok(2, 2), ok(3), skip(4), ok(5), ok(6), ok(7)];
+  const bad = new Set<string>([1, 5].flatMap((i) => (batch[i].result as { events: BounceEvent[] }).events.map((e) => e.event_id)));
+  const stored: string[] = [];
+  const tokens = new Set<string>();
+  const sink = createSink({
+    insert: async (ev, token) => {
+      t.false(tokens.has(token), 'every sub-batch has a token of its own');
+      tokens.add(token);
+      const refused = ev.find((e) => bad.has(e.event_id));
+      if (refused) throw new StoreWriteError('rejected', false, Object.assign(new Error(`Cannot parse input: ${refused.event_id}`), { code: '27' }));
+      stored.push(...ev.map((e) => e.event_id));
+    },
+    deadLetters: dl, retry: FAST,
+  });
+  const tally = await sink.write(batch, 'tok');
+  t.is(tally.stored, 4);
+  t.is(tally.events, 4);
   t.deepEqual(tally.deadLettered, { store_rejected: 2 });
-  t.is(tally.stored, 0);
+  t.deepEqual(tally.skipped, { not_a_bounce: 1 });
   t.true(balanced(tally));
-  t.deepEqual(dl.letters.map((l) => [l.reason, l.stage]), [['store_rejected', 'store'], ['store_rejected', 'store']]);
+  t.deepEqual(dl.letters.map((l) => l.record.offset).sort(), [2, 6]);
+  t.regex(dl.letters[0].error, /Cannot parse input/, "the engine's message, not ours");
+  t.is(stored.length, 4);
+  t.false(stored.some((id) => bad.has(id)));
+});
+
+test('adjusted events are counted in the tally', async (t) => {
+  const e1 = makeEvent({ adjustments: ['date_in_future', 'cut:sender'] });
+  const sink = createSink({ insert: async () => undefined, deadLetters: collector() });
+  const tally = await sink.write([{ record: rec(1), result: { kind: 'ok', events: [e1, makeEvent()], mtaKind: 'postfix' } }], 'tok');
+  t.deepEqual(tally.adjusted, { date_in_future: 1, 'cut:sender': 1 });
 });
 
 test('no events → no insert at all', async (t) => {
@@ -78,7 +118,7 @@ test('no events → no insert at all', async (t) => {
 });
 
 test('retry delays grow, are capped and stay within the jitter band', (t) => {
-  const p = { retries: 5, initialDelayMs: 100, maxDelayMs: 1000, jitter: 0.3 };
+  const p = { initialDelayMs: 100, maxDelayMs: 1000, jitter: 0.3 };
   t.is(retryDelayMs(p, 1, () => 0.5), 100);
   t.is(retryDelayMs(p, 3, () => 0.5), 400);
   t.is(retryDelayMs(p, 10, () => 0.5), 1000);
@@ -118,7 +158,7 @@ test('DLQ headers name reason, stage, error, source topic, partition, offset and
 });
 
 test('the accounting line round-trips and says whether it balances', (t) => {
-  const line = accountingLine('x', { read: 5, stored: 2, events: 3, deadLettered: { a: 1 }, skipped: { b: 1, c: 1 } }, { lag: 0 });
+  const line = accountingLine('x', { read: 5, stored: 2, events: 3, deadLettered: { a: 1 }, skipped: { b: 1, c: 1 }, adjusted: {} }, { lag: 0 });
   t.is(line, 'x read=5 stored=2 events=3 dead_lettered=1 (a:1) skipped=2 (b:1,c:1) lag=0 balanced=yes');
   t.like(parseAccounting(line), { read: 5, stored: 2, dead_lettered: 1, skipped: 2 });
 });

@@ -19,6 +19,17 @@ test('LF, CRLF and CR give the same events (and ids)', async (t) => {
   t.deepEqual(results[2], results[0]);
 });
 
+test('a bounce dated later than received + the clock-skew allowance is clamped to received_at and marked', async (t) => {
+  const result = await toBounceEvents(fixture('sendmail-01'), origin, { ...options, clockSkewMinutes: 60 });
+  if (result.kind !== 'ok') return t.fail(result.kind);
+  t.is(result.events[0].bounced_at, '2026-03-01 12:00:00');
+  t.deepEqual(result.events[0].adjustments, ['date_in_future']);
+  const within = await toBounceEvents(fixture('sendmail-01'), { ...origin, receivedAt: new Date('2026-03-05T08:00:00Z') }, { ...options, clockSkewMinutes: 60 });
+  if (within.kind !== 'ok') return t.fail(within.kind);
+  t.is(within.events[0].bounced_at, '2026-03-05 08:30:00', 'half an hour ahead is clock skew: kept as claimed');
+  t.deepEqual(within.events[0].adjustments, []);
+});
+
 test('event ids: 32 hex, distinct per recipient, stable across runs', async (t) => {
   const result = await toBounceEvents(fixture('rfc3464-01'), origin, options);
   if (result.kind !== 'ok') return t.fail(result.kind);
@@ -30,7 +41,8 @@ test('event ids: 32 hex, distinct per recipient, stable across runs', async (t) 
 });
 
 test('times: received_at ISO with ms, bounced_at from Last-Attempt-Date in UTC', async (t) => {
-  const result = await toBounceEvents(fixture('sendmail-01'), origin, options);
+  // the fixture's bounce is dated four days after this origin's receive time: allow that much clock skew here
+  const result = await toBounceEvents(fixture('sendmail-01'), origin, { ...options, clockSkewMinutes: 5 * 1440 });
   if (result.kind !== 'ok') return t.fail(result.kind);
   t.is(result.events[0].received_at, '2026-03-01T12:00:00.123Z');
   t.is(result.events[0].bounced_at, '2026-03-05 08:30:00');
