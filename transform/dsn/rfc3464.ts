@@ -3,6 +3,7 @@ import type { DsnRecipient } from '../dsn-fields.ts';
 import { bestStatus, commandIn, replyCodeIn, stripDiagnosticType, unfold } from './codes.ts';
 import { parseDate } from './dates.ts';
 import { POWERMTA_CATEGORIES } from './lhost/powermta-categories.ts';
+import { MAX_RECIPIENTS } from '../parse-limits.ts';
 
 export interface DeliveryStatus {
   reportingMta: string;
@@ -41,6 +42,7 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
     const f = current?.fields;
     const next = !f || ((name === 'final-recipient' || name === 'original-recipient') && f.has(name));
     if (next || !current) {
+      if (groups.length >= MAX_RECIPIENTS) break; // the groups past the cap are not read
       current = { fields: new Map() };
       groups.push(current);
     }

@@ -1,6 +1,7 @@
 // Free-form report text → DsnRecipient[], driven by a table of recipient-line patterns.
 // Linear: each line is tried against the patterns once; diagnostics are the lines that follow a recipient.
 import type { DsnRecipient } from '../dsn-fields.ts';
+import { MAX_RECIPIENTS } from '../parse-limits.ts';
 import { bestStatus, cleanDiagnostic, commandIn, enhancedStatusIn, remoteMtaIn, replyCodeIn, unfold } from './codes.ts';
 
 /** An address as bounces print it (no spaces, a dotted domain or a domain literal). */
@@ -21,7 +22,7 @@ const DELAYED: readonly RegExp[] = [
 ];
 
 /** Lines that carry the receiver's answer when the recipient's own lines do not. */
-const ERROR_LINE = /(?:^\s*[<#(]*\s*[245]\d\d[\s-]|said:|\b[245]\.\d{1,3}\.\d{1,3}\b|returned was:|error was:|reason:)/i;
+const ERROR_LINE = /(?:^[\s<#(]*[245]\d\d[\s-]|said:|\b[245]\.\d{1,3}\.\d{1,3}\b|returned was:|error was:|reason:)/i;
 
 const MAX_DIAG_LINES = 12;
 /** Lines of only rule characters separate sections like blank lines do. */
@@ -54,14 +55,15 @@ export function scanText(text: string, rules: TextRules, subject = ''): DsnRecip
       const key = hit.addr.toLowerCase();
       const seen = byAddr.get(key);
       if (seen && seen === current) {
-        current.lines.push(line);
+        if (current.lines.length < MAX_DIAG_LINES) current.lines.push(line);
       } else {
+        if (!seen && entries.length >= MAX_RECIPIENTS) break; // the addresses past the cap are not read
         current = seen ?? { addr: key, lines: [] };
         if (!seen) {
           byAddr.set(key, current);
           entries.push(current);
         }
-        if (hit.diag) current.lines.push(hit.diag);
+        if (hit.diag && current.lines.length < MAX_DIAG_LINES) current.lines.push(hit.diag);
       }
       blanks = 0;
       continue;
