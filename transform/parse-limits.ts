@@ -1,7 +1,7 @@
 // Caps on what the parser looks at in one message, so every input costs bounded, roughly linear work (issue 10:
 // no input under 1 MB may take more than 50 ms). What lies past a cap is not read; docs/parsing.md lists each
 // cap next to the skip and dead-letter reasons. Real bounces stay far below all of them (in the Sisimai corpus at
-// most 6 leaf parts, a 15 KB top header block, 4 recipients, 1,242-character lines).
+// most 6 leaf parts, a 15 KB top header block, 4 recipients, 6.5 KB of report text, 1,242-character lines).
 
 /** multipart and message/rfc822 levels followed; deeper parts are not read. */
 export const MAX_MIME_DEPTH = 8;
@@ -12,8 +12,8 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 /** characters of one unfolded header value decoded (encoded words, charsets); the rest is cut off. */
 export const MAX_HEADER_VALUE_CHARS = 8 * 1024;
 /** characters of human-readable report text and of delivery-status read per message. */
-export const MAX_REPORT_TEXT_CHARS = 256 * 1024;
+export const MAX_REPORT_TEXT_CHARS = 64 * 1024;
 /** characters of one report-text line the recipient and error patterns see; longer lines are cut. */
 export const MAX_LINE_CHARS = 2000;
 /** failed or delayed recipients taken from one bounce (first ones in report order); the rest are not read. */
-export const MAX_RECIPIENTS = 500;
+export const MAX_RECIPIENTS = 100;

@@ -51,7 +51,6 @@ export function eventProblems(e: BounceEvent): string[] {
   for (const f of ['reporting_mta', 'remote_mta', 'recipient_domain', 'sender_domain'] as const) if (e[f].length > FUZZ_FIELD_LIMITS.host) bad(f, 'too long');
   for (const f of ['mta_kind', 'ms_code'] as const) if (e[f].length > FUZZ_FIELD_LIMITS.other) bad(f, 'too long');
   if (Buffer.byteLength(e.diagnostic) > FUZZ_FIELD_LIMITS.diagnosticBytes) bad('diagnostic', 'over 1024 bytes');
-  for (const [k, v] of Object.entries(e)) if (typeof v === 'string' && v.includes('\0')) p.push(`${k}: contains NUL`);
   return p;
 }
 

@@ -111,7 +111,7 @@ function toRecipient(f: Map<string, string>): DsnRecipient | null {
   const reasonHint = POWERMTA_CATEGORIES[(f.get('x-powermta-bouncecategory') ?? '').trim().toLowerCase()] ?? unix;
   return {
     recipient,
-    action: (f.get('action') ?? '').trim().toLowerCase().replace(/\s*\(.*$/, ''),
+    action: actionOf(f.get('action') ?? ''),
     status,
     replyCode: replyCodeIn(diagnostic, status),
     diagnostic,
@@ -120,6 +120,14 @@ function toRecipient(f: Map<string, string>): DsnRecipient | null {
     lastAttemptDate: parseDate(f.get('last-attempt-date')),
     ...(reasonHint ? { reasonHint, reasonHintWeak: true } : {}),
   };
+}
+
+/** RFC 3464 action words (and SendGrid's "expired"); anything else is left for the status code to decide. */
+const ACTIONS = new Set(['failed', 'delayed', 'delivered', 'relayed', 'expanded', 'deliverable', 'expired']);
+
+function actionOf(value: string): string {
+  const action = value.trim().toLowerCase().replace(/\s*\(.*$/, '');
+  return ACTIONS.has(action) ? action : '';
 }
 
 /** "rfc822; <User@Example.com>" → "User@Example.com"; '' when no address. */
@@ -134,9 +142,13 @@ export function addressOf(value: string): string {
   return m[1].replace(/^['"<]+|['">.]+$/g, '');
 }
 
+const HOST = /^[a-z0-9_.:-]+$/;
+
 /** "dns; mx.example.net [203.0.113.5]" → "mx.example.net" */
 function hostOf(value: string): string {
   const v = value.replace(/^\s*[\w-]+\s*;\s*/, '').trim();
   const m = /^\[?([^\s\]\[;()]+)/.exec(v);
-  return m ? m[1].toLowerCase().replace(/\.$/, '') : '';
+  const host = m ? m[1].toLowerCase().replace(/\.$/, '') : '';
+  // a host name or address literal (RFC 1035: at most 255 characters); anything else is junk, not a host
+  return host.length <= 255 && HOST.test(host) ? host : '';
 }

@@ -89,7 +89,9 @@ export function scanText(text: string, rules: TextRules, subject = ''): DsnRecip
   // the report's error paragraph is needed only by an address without a code of its own: find it once, lazily
   let fallback: string | undefined;
   const fallbackOf = () => (fallback ??= errorParagraph(lines));
-  return entries.map((e) => toRecipient(e, fallbackOf, delayed, text));
+  let remote: string | undefined;
+  const remoteOf = () => (remote ??= remoteMtaIn(text));
+  return entries.map((e) => toRecipient(e, fallbackOf, delayed, remoteOf));
 }
 
 /** Header lines of a quoted original (ids and senders, not recipients). */
@@ -120,7 +122,7 @@ export function recipientFromReport(addr: string, text: string, subject = '', st
   const at = start ? lines.findIndex((l) => start.some((re) => re.test(l))) : -1;
   if (at !== -1) lines = lines.slice(at + 1);
   const fallback = errorParagraph(lines) || firstParagraph(lines);
-  return toRecipient({ addr: addr.toLowerCase(), lines: [] }, () => fallback, delayed, text);
+  return toRecipient({ addr: addr.toLowerCase(), lines: [] }, () => fallback, delayed, () => remoteMtaIn(text));
 }
 
 /** The first paragraph in the report that looks like an SMTP error (used when an address has no text of its own). */
@@ -137,7 +139,8 @@ function errorParagraph(lines: string[]): string {
   return unfold(out.join(' '));
 }
 
-function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, text: string): DsnRecipient {
+/** `remoteOf` gives the remote MTA the whole text names (looked up once per report, not once per address). */
+function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, remoteOf: () => string): DsnRecipient {
   const raw = e.lines.join('\n');
   // SMTP transcript arrows (">>> RCPT", "<<< 550") and "> " quoting of a forwarded bounce are not the receiver's words
   const words = e.lines.map((l) => l.replace(/^\s*(?:>>>|<<<)\s*/, '').replace(/^\s*(?:> ?)+/, '')).join(' ');
@@ -158,7 +161,7 @@ function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, text:
     status,
     replyCode,
     diagnostic,
-    remoteMta: remoteMtaIn(diagnostic) || remoteMtaIn(text),
+    remoteMta: remoteMtaIn(diagnostic) || remoteOf(),
     command: commandIn(raw) || commandIn(diagnostic),
   };
 }
