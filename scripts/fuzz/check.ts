@@ -22,7 +22,8 @@ const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const CH_DATETIME = /^(\d{4})-\d\d-\d\d \d\d:\d\d:\d\d$/;
 const STATUS = /^[245]\.\d{1,3}\.\d{1,3}$/;
 const PREFIX = /^(.+)\/(\d{1,3})$/;
-const ACTIONS = new Set(['failed', 'delayed']);
+/** failed and delayed, and SendGrid's "expired" (a failure), which the parser keeps as written */
+const ACTIONS = new Set(['failed', 'delayed', 'expired']);
 
 /** Problems with one event ('' fields are allowed where the schema allows them). Empty list = valid. */
 export function eventProblems(e: BounceEvent): string[] {
@@ -42,7 +43,7 @@ export function eventProblems(e: BounceEvent): string[] {
   if (e.listed_ip !== null && isIP(e.listed_ip) === 0) bad('listed_ip', 'not an IP');
   if (e.status && !STATUS.test(e.status)) bad('status', 'not an enhanced status code');
   if (!Number.isInteger(e.reply_code) || (e.reply_code !== 0 && (e.reply_code < 200 || e.reply_code > 599))) bad('reply_code', 'not 0 or 200-599');
-  if (!ACTIONS.has(e.action)) bad('action', 'not failed/delayed');
+  if (!ACTIONS.has(e.action)) bad('action', 'not failed/delayed/expired');
   if (!(REASONS as readonly string[]).includes(e.reason)) bad('reason', 'not in the vocabulary');
   if (!(CATEGORIES as readonly string[]).includes(e.category)) bad('category', 'not in the vocabulary');
   if (!(PROVIDERS as readonly string[]).includes(e.provider)) bad('provider', 'not in the vocabulary');
