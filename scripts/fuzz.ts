@@ -34,7 +34,7 @@ function timeOnce(bytes: Buffer): number {
 
 interface Slow { index: number; ms: number; kind: string; base: string; bytes: number }
 const slowest: Slow[] = [];
-const failures = { throw: 0, parse_failed: 0, malformed: 0 };
+const failures = { throw: 0, parse_failed: 0, malformed: 0, sender_too_long: 0 };
 const failed: string[] = [];
 const outcomes = new Map<string, number>();
 let overBound = 0;
@@ -79,6 +79,7 @@ const results = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} 
 process.stdout.write(`\nresults: ${results}\n`);
 process.stdout.write(
   `fuzz: ${n} inputs (seed ${seed}), ${failures.throw} throws, ${failures.parse_failed} parse_failed, ${failures.malformed} malformed, ` +
+    `${failures.sender_too_long} with an over-long sender (issue 9's caps), ` +
     `${overBound} over ${boundMs} ms; slowest ${slowest[0]?.ms.toFixed(1) ?? 0} ms, mean ${(totalMs / Math.max(n, 1)).toFixed(2)} ms, ` +
     `${(totalBytes / 1048576).toFixed(0)} MB in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
 );
