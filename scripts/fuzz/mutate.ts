@@ -79,7 +79,7 @@ function breakBoundaries(s: string, r: Rand): string {
   switch (int(r, 5)) {
     case 0: return s.split(`--${b}--`).join(''); // no close delimiter
     case 1: return s.split(`--${b}`).join(`--${b}x`); // every delimiter wrong
-    case 2: return s.replace(`--${b}\n`, `--${b}\n`.repeat(1 + int(r, 5000))); // a delimiter repeated
+    case 2: return s.replace(`--${b}\n`, `--${b}\n`.repeat(1 + int(r, Math.min(5000, MAX_INPUT_BYTES / (b.length + 3))))); // a delimiter repeated
     case 3: return s.replace(new RegExp(`boundary\\s*=\\s*"?${escapeRe(b)}"?`, 'i'), 'boundary=""');
     default: return s.replace(`--${b}`, `--${b}\n--${b}--\n--${b}`); // closed early, then reopened
   }
@@ -88,10 +88,19 @@ function breakBoundaries(s: string, r: Rand): string {
 function dupOrDropLines(s: string, r: Rand): string {
   const lines = s.split('\n');
   const n = 1 + int(r, 50);
+  let size = s.length;
   for (let i = 0; i < n && lines.length; i++) {
     const at = int(r, lines.length);
-    if (r() < 0.5) lines.splice(at, 1);
-    else lines.splice(at, 0, ...Array(1 + int(r, r() < 0.1 ? 5000 : 3)).fill(lines[at]));
+    const line = lines[at]!;
+    if (r() < 0.5) {
+      lines.splice(at, 1);
+      continue;
+    }
+    // copies of the line, up to the input size bound
+    const copies = Math.min(1 + int(r, r() < 0.1 ? 5000 : 3), Math.floor((MAX_INPUT_BYTES - size) / (line.length + 1)));
+    if (copies <= 0) continue;
+    lines.splice(at, 0, ...Array<string>(copies).fill(line));
+    size += copies * (line.length + 1);
   }
   return lines.join('\n');
 }
