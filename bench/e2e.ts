@@ -104,7 +104,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-'));
 async function pipeline(workers: number): Promise<{ seconds: number; events: number; stored: number }> {
   const config = testConfig({
     kafka: { brokers, topic, dlqTopic: `${topic}-dlq`, group: `bench-pipe-${stamp}-w${workers}`, partitions: PARTITIONS },
-    store: { dataDir, database: `bench_w${workers}`, retentionDays: 3650 },
+    store: { dataDir, database: `bench_w${workers}`, retentionDays: 29000 }, // corpus bounces go back to 2001
     sink: { maxBatchRows: 20000, flushIntervalMs: 1000 },
     logEverySeconds: 5,
     logEveryRecords: 20000,
