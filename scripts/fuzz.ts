@@ -1,4 +1,5 @@
-// npm run fuzz -- [--n 100000] [--seed N] [--bound-ms 50] [--top 10] [--save DIR] [--no-corpus]
+// npm run fuzz -- [--n 100000] [--seed N] [--from I] [--bound-ms 50] [--top 10] [--save DIR] [--no-corpus] [--trace]
+// (--from: first input index, so one seeded run can be split over several processes)
 // Feeds mutated bounces and generated hostile shapes to toBounceEventsSync and checks each one: no throw, no
 // parse_failed, only valid fields, and within the time bound (--trace names each input before it runs, to find a hang). Prints the slowest inputs and a summary line.
 // Exit status 1 when any input failed a check. A slow input is timed again (best of 3) before it counts as over
@@ -15,6 +16,7 @@ function flag(name: string, fallback: string): string {
   return at === -1 ? fallback : process.argv[at + 1] ?? fallback;
 }
 const n = Number(flag('n', '10000'));
+const from = Number(flag('from', '0'));
 const seed = Number(flag('seed', String(Date.now() % 1e9)));
 const boundMs = Number(flag('bound-ms', '50'));
 const top = Number(flag('top', '10'));
@@ -41,9 +43,9 @@ let overBound = 0;
 let totalMs = 0;
 let totalBytes = 0;
 const started = Date.now();
-process.stdout.write(`fuzz: ${n} inputs, seed ${seed}, ${bases.length} base messages, bound ${boundMs} ms\n`);
+process.stdout.write(`fuzz: ${n} inputs (#${from}-#${from + n - 1}), seed ${seed}, ${bases.length} base messages, bound ${boundMs} ms\n`);
 
-for (let i = 0; i < n; i++) {
+for (let i = from; i < from + n; i++) {
   const input = makeInput(bases, seed, i);
   totalBytes += input.bytes.length;
   if (trace) process.stderr.write(`#${i} ${input.kind} ${input.base} ${input.bytes.length} B\n`);
@@ -69,7 +71,7 @@ for (let i = 0; i < n; i++) {
     slowest.sort((a, b) => b.ms - a.ms);
     if (slowest.length > top) slowest.pop();
   }
-  if ((i + 1) % 10000 === 0) process.stderr.write(`  ${i + 1}/${n} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  if ((i + 1 - from) % 10000 === 0) process.stderr.write(`  ${i + 1 - from}/${n} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 
 process.stdout.write(`\nslowest inputs (rebuild one with --seed ${seed} and its index; --save DIR writes failing ones):\n`);
@@ -78,7 +80,7 @@ if (failed.length) process.stdout.write(`\nfailures (first ${failed.length}):\n$
 const results = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
 process.stdout.write(`\nresults: ${results}\n`);
 process.stdout.write(
-  `fuzz: ${n} inputs (seed ${seed}), ${failures.throw} throws, ${failures.parse_failed} parse_failed, ${failures.malformed} malformed, ` +
+  `fuzz: ${n} inputs (seed ${seed}, #${from}-#${from + n - 1}), ${failures.throw} throws, ${failures.parse_failed} parse_failed, ${failures.malformed} malformed, ` +
     `${failures.sender_too_long} with an over-long sender (issue 9's caps), ` +
     `${overBound} over ${boundMs} ms; slowest ${slowest[0]?.ms.toFixed(1) ?? 0} ms, mean ${(totalMs / Math.max(n, 1)).toFixed(2)} ms, ` +
     `${(totalBytes / 1048576).toFixed(0)} MB in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
