@@ -45,7 +45,16 @@ let totalBytes = 0;
 const started = Date.now();
 process.stdout.write(`fuzz: ${n} inputs (#${from}-#${from + n - 1}), seed ${seed}, ${bases.length} base messages, bound ${boundMs} ms\n`);
 
-for (let i = from; i < from + n; i++) {
+let done = 0;
+// Ctrl-C / SIGTERM: the summary of what ran so far, then stop
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    summarise(done);
+    process.exit(130);
+  });
+}
+for (let i = from; i < from + n; i++, done++) {
+  if (done % 50 === 0) await new Promise((resolve) => setImmediate(resolve)); // lets a signal in
   const input = makeInput(bases, seed, i);
   totalBytes += input.bytes.length;
   if (trace) process.stderr.write(`#${i} ${input.kind} ${input.base} ${input.bytes.length} B\n`);
@@ -74,15 +83,20 @@ for (let i = from; i < from + n; i++) {
   if ((i + 1 - from) % 10000 === 0) process.stderr.write(`  ${i + 1 - from}/${n} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 
-process.stdout.write(`\nslowest inputs (rebuild one with --seed ${seed} and its index; --save DIR writes failing ones):\n`);
-for (const s of slowest) process.stdout.write(`  ${s.ms.toFixed(1).padStart(7)} ms  #${s.index}  ${s.bytes} B  ${s.kind}  ${s.base}\n`);
-if (failed.length) process.stdout.write(`\nfailures (first ${failed.length}):\n${failed.map((f) => `  ${f}`).join('\n')}\n`);
-const results = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
-process.stdout.write(`\nresults: ${results}\n`);
-process.stdout.write(
-  `fuzz: ${n} inputs (seed ${seed}, #${from}-#${from + n - 1}), ${failures.throw} throws, ${failures.parse_failed} parse_failed, ${failures.malformed} malformed, ` +
-    `${failures.sender_too_long} with an over-long sender (issue 9's caps), ` +
-    `${overBound} over ${boundMs} ms; slowest ${slowest[0]?.ms.toFixed(1) ?? 0} ms, mean ${(totalMs / Math.max(n, 1)).toFixed(2)} ms, ` +
-    `${(totalBytes / 1048576).toFixed(0)} MB in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
-);
+summarise(n);
 process.exit(failures.throw + failures.parse_failed + failures.malformed + overBound > 0 ? 1 : 0);
+
+function summarise(done: number): void {
+  process.stdout.write(`\nslowest inputs (rebuild one with --seed ${seed} and its index; --save DIR writes failing ones):\n`);
+  for (const s of slowest) process.stdout.write(`  ${s.ms.toFixed(1).padStart(7)} ms  #${s.index}  ${s.bytes} B  ${s.kind}  ${s.base}\n`);
+  if (failed.length) process.stdout.write(`\nfailures (first ${failed.length}):\n${failed.map((f) => `  ${f}`).join('\n')}\n`);
+  const results = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+  process.stdout.write(`\nresults: ${results}\n`);
+  process.stdout.write(
+    `fuzz: ${done} inputs${done < n ? ` of ${n} (stopped)` : ''} (seed ${seed}, #${from}-#${from + done - 1}), ${failures.throw} throws, ${failures.parse_failed} parse_failed, ${failures.malformed} malformed, ` +
+      `${failures.sender_too_long} with an over-long sender (issue 9's caps), ` +
+      `${overBound} over ${boundMs} ms; slowest ${slowest[0]?.ms.toFixed(1) ?? 0} ms, mean ${(totalMs / Math.max(done, 1)).toFixed(2)} ms, ` +
+      `${(totalBytes / 1048576).toFixed(0)} MB in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
+}
+
