@@ -11,7 +11,7 @@ export const MAX_MIME_PARTS = 64;
 export const MAX_HEADER_BYTES = 64 * 1024;
 /** characters of one unfolded header value decoded (encoded words, charsets); the rest is cut off. */
 export const MAX_HEADER_VALUE_CHARS = 8 * 1024;
-/** characters of human-readable report text and of delivery-status read per message. */
+/** characters of human-readable report text and of delivery-status read per message (after long lines are cut). */
 export const MAX_REPORT_TEXT_CHARS = 64 * 1024;
 /** characters of one report-text line the recipient and error patterns see; longer lines are cut. */
 export const MAX_LINE_CHARS = 2000;

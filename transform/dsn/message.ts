@@ -71,10 +71,12 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
   };
 }
 
-/** The first MAX_REPORT_TEXT_CHARS of a text, every line cut to MAX_LINE_CHARS: what the line patterns may see. */
+/**
+ * What the line patterns may see of a text: every line cut to MAX_LINE_CHARS, then at most MAX_REPORT_TEXT_CHARS
+ * in all. Cutting lines first keeps a real line that follows a megabyte of junk on one line.
+ */
 export function boundedText(text: string): string {
-  if (text.length > MAX_REPORT_TEXT_CHARS) text = text.slice(0, MAX_REPORT_TEXT_CHARS);
-  let long = false;
+  let long = text.length > MAX_REPORT_TEXT_CHARS;
   for (let pos = 0; pos < text.length && !long; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
@@ -82,7 +84,18 @@ export function boundedText(text: string): string {
     pos = end + 1;
   }
   if (!long) return text;
-  return text.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? l.slice(0, MAX_LINE_CHARS) : l)).join('\n');
+  const out: string[] = [];
+  let size = 0;
+  for (let pos = 0; pos < text.length && size < MAX_REPORT_TEXT_CHARS; ) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    const line = text.slice(pos, Math.min(end, pos + MAX_LINE_CHARS));
+    out.push(line);
+    size += line.length + 1;
+    pos = end + 1;
+  }
+  const joined = out.join('\n');
+  return joined.length > MAX_REPORT_TEXT_CHARS ? joined.slice(0, MAX_REPORT_TEXT_CHARS) : joined;
 }
 
 function isAttachment(part: MimePart): boolean {
