@@ -65,7 +65,8 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
     reportType: (mail.params['report-type'] ?? '').toLowerCase(),
     text,
     deliveryStatus: boundedText(deliveryStatus),
-    originalHeaders: originalHeaders.length > MAX_HEADER_BYTES ? originalHeaders.slice(0, MAX_HEADER_BYTES) : originalHeaders,
+    // lines cut like the report's: the sender patterns read this block, and a megabyte From line is junk
+    originalHeaders: boundedText(originalHeaders.length > MAX_HEADER_BYTES ? originalHeaders.slice(0, MAX_HEADER_BYTES) : originalHeaders),
     feedbackReport,
     parts: mail.parts,
   };

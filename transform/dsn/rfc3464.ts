@@ -130,6 +130,8 @@ function actionOf(value: string): string {
   return ACTIONS.has(action) ? action : '';
 }
 
+const MAX_ADDRESS_CHARS = 64 + 1 + 255;
+
 /** "rfc822; <User@Example.com>" → "User@Example.com"; '' when no address. */
 export function addressOf(value: string): string {
   // "rfc822;" type prefix and an RFC 821 source route ("@relay.example:user@host") go
@@ -139,7 +141,9 @@ export function addressOf(value: string): string {
   if (quoted) return quoted[1].replace(/[>.]+$/, '');
   const m = /<?([^\s<>"';,()]+@[^\s<>"';,()]+?)>?(?:[\s;,)]|$)/.exec(v) ?? /([^\s<>"';,()]+@[^\s<>"';,()]+)/.exec(v);
   if (!m) return '';
-  return m[1].replace(/^['"<]+|['">.]+$/g, '');
+  const address = m[1].replace(/^['"<]+|['">.]+$/g, '');
+  // RFC 5321: a 64-byte local part, @, a 255-byte domain; anything longer is junk, not an address
+  return address.length <= MAX_ADDRESS_CHARS ? address : '';
 }
 
 const HOST = /^[a-z0-9_.:-]+$/;

@@ -106,7 +106,8 @@ function matchRecipient(line: string, patterns: readonly RegExp[]): { addr: stri
   const bare = line.charCodeAt(0) === 62 || line.trimStart().startsWith('>') ? line.replace(/^\s*(?:>+ ?)+/, '') : line;
   for (const re of patterns) {
     const m = re.exec(bare);
-    if (m?.groups?.addr) {
+    // an "address" over RFC 5321's 64 + 1 + 255 characters is junk (a run glued to a real one), not a recipient
+    if (m?.groups?.addr && m.groups.addr.length <= 320) {
       const diag = [m.groups.code, m.groups.diag ?? m.groups.diag2].filter(Boolean).join(' ').trim();
       return { addr: m.groups.addr.replace(/^['"]|['".]+$/g, ''), diag };
     }
