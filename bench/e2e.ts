@@ -1,6 +1,8 @@
-// npm run bench:e2e -- --count 100000 [--partitions 3] [--workers 0,1]
-// Produces COUNT bounces (the fixture template and samples/, varied so every event_id differs) into a fresh topic,
-// then measures (1) the raw kafkajs consume rate of that topic with no work — the reference — and (2) the whole
+// npm run bench:e2e -- --count 100000 [--partitions 3] [--workers 0,1] [--records corpus|template]
+// Produces COUNT bounces into a fresh topic: corpus-shaped by default (copies of the Sisimai corpus files, each with
+// an X-Bench-Copy header so every event_id differs; the template below when the corpus is absent), or with
+// `--records template` the Microsoft fixture template and samples/. Every record has distinct bytes. Then
+// it measures (1) the raw kafkajs consume rate of that topic with no work — the reference — and (2) the whole
 // pipeline: consume → transform → embedded ClickHouse → commit, into a fresh store. Prints both and the ratio.
 // --workers runs the pipeline once per transform worker count (BOUNCE_TRANSFORM_WORKERS) on the same topic,
 // each with its own consumer group and database.
@@ -15,7 +17,8 @@ import { readSources } from '../ingest/sources/files.ts';
 import { renderBounce, REPO_ROOT } from '../test/helpers/kafka.ts';
 import { openStore } from '../queries/client.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '3' }, workers: { type: 'string' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '3' }, workers: { type: 'string' }, records: { type: 'string', default: 'corpus' } } });
+const CORPUS = path.join(REPO_ROOT, '../shared/corpus/sisimai/maildir/bsd');
 const COUNT = Number(values.count);
 const PARTITIONS = Number(values.partitions);
 const env = loadConfig(process.env);
@@ -27,6 +30,11 @@ const topic = `bench-raw-${stamp}`;
 const kafka = new Kafka({ clientId: 'bench-e2e', brokers, logLevel: logLevel.ERROR });
 
 async function samples(): Promise<Buffer[]> {
+  if (values.records === 'corpus' && fs.existsSync(CORPUS)) {
+    const out: Buffer[] = [];
+    for await (const item of readSources([CORPUS])) if (item.kind === 'record') out.push(item.bytes);
+    return out;
+  }
   const dir = path.join(REPO_ROOT, 'samples');
   if (!fs.existsSync(dir)) return [];
   const out: Buffer[] = [];
@@ -35,7 +43,9 @@ async function samples(): Promise<Buffer[]> {
 }
 
 function message(i: number, base: Buffer[]): Buffer {
-  // Every 4th record is a sample (with a header line that makes its bytes, hence its event_ids, unique).
+  // Corpus records: every record a corpus file. Otherwise every 4th record is a sample. A header line makes the
+  // bytes, hence the event_ids, unique.
+  if (values.records === 'corpus' && base.length > 50) return Buffer.concat([Buffer.from(`X-Bench-Copy: ${i}\r\n`), base[i % base.length]]);
   if (base.length > 0 && i % 4 === 0) return Buffer.concat([Buffer.from(`X-Bench-Copy: ${i}\r\n`), base[(i / 4) % base.length]]);
   const a = (i >> 8) & 255;
   return renderBounce({
@@ -94,7 +104,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-'));
 async function pipeline(workers: number): Promise<{ seconds: number; events: number; stored: number }> {
   const config = testConfig({
     kafka: { brokers, topic, dlqTopic: `${topic}-dlq`, group: `bench-pipe-${stamp}-w${workers}`, partitions: PARTITIONS },
-    store: { dataDir, database: `bench_w${workers}`, retentionDays: 3650 },
+    store: { dataDir, database: `bench_w${workers}`, retentionDays: 29000 }, // corpus bounces go back to 2001
     sink: { maxBatchRows: 20000, flushIntervalMs: 1000 },
     logEverySeconds: 5,
     logEveryRecords: 20000,
@@ -113,7 +123,7 @@ async function pipeline(workers: number): Promise<{ seconds: number; events: num
 }
 
 const produceS = await produceAll();
-console.log(`produce: ${COUNT} records into ${topic} (${PARTITIONS} partitions) in ${produceS.toFixed(1)} s = ${Math.round(COUNT / produceS)} records/s`);
+console.log(`produce: ${COUNT} ${values.records} records into ${topic} (${PARTITIONS} partitions) in ${produceS.toFixed(1)} s = ${Math.round(COUNT / produceS)} records/s`);
 const rawS = await rawConsume();
 const rawRate = COUNT / rawS;
 console.log(`reference (raw kafkajs consume, no work): ${Math.round(rawRate)} records/s (${rawS.toFixed(1)} s)`);

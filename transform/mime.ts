@@ -3,6 +3,7 @@
 // encoded words and parameters: simpleParser builds far more than we need (attachments, HTML→text of
 // every part) and is several times slower; we also want to keep going past broken boundaries.
 import { createRequire } from 'node:module';
+import { MAX_HEADER_BYTES, MAX_HEADER_VALUE_CHARS, MAX_MIME_DEPTH, MAX_MIME_PARTS } from './parse-limits.ts';
 
 interface Libmime {
   decodeWords(s: string): string;
@@ -33,7 +34,6 @@ export interface ParsedMail {
   parts: MimePart[];
 }
 
-const MAX_DEPTH = 8;
 const HEADER_LINE = /^[!-9;-~]+[ \t]*:/;
 /** Parts we decode; others (images, archives, application/*) are skipped unread. */
 const TEXTUAL = /^(?:text\/|message\/)/;
@@ -62,13 +62,15 @@ export function parseMail(normalized: Buffer): ParsedMail | null {
 export function splitEntity(text: string): { headers: MimeHeaders; body: string; headerBlock: string } {
   let end = text.indexOf('\n\n');
   if (text.startsWith('\n')) end = 0;
-  const headerBlock = end === -1 ? text : text.slice(0, end);
+  let headerBlock = end === -1 ? text : text.slice(0, end);
+  if (headerBlock.length > MAX_HEADER_BYTES) headerBlock = headerBlock.slice(0, headerBlock.lastIndexOf('\n', MAX_HEADER_BYTES) + 1);
   const body = end === -1 ? '' : text.slice(end + (end === 0 ? 1 : 2));
   return { headers: parseHeaderBlock(headerBlock), body, headerBlock };
 }
 
 /** Header block (latin1 or already decoded text) → unfolded, decoded values by lower-case name. */
 export function parseHeaderBlock(block: string): MimeHeaders {
+  if (block.length > MAX_HEADER_BYTES) block = block.slice(0, MAX_HEADER_BYTES);
   const headers: MimeHeaders = new Map();
   let name = '';
   let value = '';
@@ -81,7 +83,7 @@ export function parseHeaderBlock(block: string): MimeHeaders {
   };
   for (const line of block.split('\n')) {
     if ((line.startsWith(' ') || line.startsWith('\t')) && name) {
-      value += ' ' + line.trim();
+      if (value.length < MAX_HEADER_VALUE_CHARS) value += ' ' + line.trim();
       continue;
     }
     const colon = line.indexOf(':');
@@ -99,6 +101,7 @@ export function header(headers: MimeHeaders, name: string): string {
 }
 
 function decodeHeaderValue(v: string): string {
+  if (v.length > MAX_HEADER_VALUE_CHARS) v = v.slice(0, MAX_HEADER_VALUE_CHARS);
   // eslint-disable-next-line no-control-regex
   if (/[\x80-\xff]/.test(v)) v = Buffer.from(v, 'latin1').toString('utf8');
   if (v.includes('=?')) {
@@ -140,12 +143,14 @@ export function simpleHeaderValue(raw: string): { value: string; params: Record<
 }
 
 function walk(headers: MimeHeaders, contentType: string, params: Record<string, string>, body: string, out: MimePart[], depth: number): void {
-  if (contentType.startsWith('multipart/') && depth < MAX_DEPTH) {
+  if (out.length >= MAX_MIME_PARTS) return;
+  if (contentType.startsWith('multipart/') && depth < MAX_MIME_DEPTH) {
     const children = params.boundary ? splitMultipart(body, params.boundary) : null;
     if (children) {
       // multipart/digest children default to message/rfc822
       const childDefault = contentType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
       for (const child of children) {
+        if (out.length >= MAX_MIME_PARTS) return;
         const entity = splitEntity(child);
         const ct = contentTypeOf(entity.headers, childDefault);
         walk(entity.headers, ct.contentType, ct.params, entity.body, out, depth + 1);
@@ -163,7 +168,8 @@ function walk(headers: MimeHeaders, contentType: string, params: Record<string, 
     const inner = enclosed.toString('latin1');
     const start = inner.startsWith('\n') ? inner.replace(/^\n+/, '') : inner;
     const end = start.indexOf('\n\n');
-    text = latin1ToText(end === -1 ? start : start.slice(0, end + 1), 'utf-8');
+    const block = end === -1 ? start : start.slice(0, end + 1);
+    text = latin1ToText(block.length > MAX_HEADER_BYTES ? block.slice(0, MAX_HEADER_BYTES) : block, 'utf-8');
     out.push({ contentType, params, headers, text, enclosed });
     return;
   } else if (TEXTUAL.test(contentType)) {
@@ -188,7 +194,8 @@ function splitMultipart(body: string, boundary: string): string[] | null {
     const closing = rest.startsWith('--');
     if (!closing && rest.trim() !== '') continue;
     if (start !== -1) children.push(body.slice(start, at > 0 ? at - 1 : at));
-    if (closing) return children;
+    // past the part cap nothing more is read (walk stops there too)
+    if (closing || children.length > MAX_MIME_PARTS) return children;
     start = lineEnd === -1 ? body.length : lineEnd + 1;
     pos = start;
   }

@@ -1,13 +1,16 @@
 // bounce-pipeline parse: files, folders, Maildirs, mbox → one JSON line (or table row) per failed/delayed recipient.
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
+import { createTransformPool, type TransformPool } from '../../ingest/pool/pool.ts';
 import { readSources } from '../../ingest/sources/files.ts';
-import { toBounceEvents, type BounceEvent } from '../../transform/bounce-event.ts';
+import type { SourceItem } from '../../ingest/sources/raw-record.ts';
+import { toBounceEventsSync, type BounceEvent, type TransformResult } from '../../transform/bounce-event.ts';
 import { formatTable, TABLE_COLUMNS } from './parse-table.ts';
 
 interface ParseFlags {
   format: 'ndjson' | 'table';
   maxMessageBytes?: string;
+  workers?: string;
 }
 
 export function registerParse(program: Command): void {
@@ -23,6 +26,7 @@ export function registerParse(program: Command): void {
     .argument('<paths...>', 'files, folders, Maildirs or mbox files')
     .addOption(new Option('--format <format>', 'ndjson: one JSON object per line; table: aligned columns for a person').choices(['ndjson', 'table']).default('ndjson'))
     .option('--max-message-bytes <n>', 'skip (and report) messages larger than this (default: BOUNCE_MAX_MESSAGE_BYTES or 10 MiB)')
+    .option('--workers <n>', 'parser worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)')
     .addHelpText('after', `
 Examples:
   $ bounce-pipeline parse bounce.eml
@@ -32,8 +36,8 @@ Examples:
 Table columns: ${TABLE_COLUMNS.join(', ')}.
 Exit status: 0 when the run finished (even if some files could not be parsed); 1 on a usage error, 2 on a configuration error.`)
     .action(async (paths: string[], flags: ParseFlags) => {
-      const config = loadConfig(process.env, { maxMessageBytes: flags.maxMessageBytes });
-      await runParse(paths, flags.format, config.parse);
+      const config = loadConfig(process.env, { maxMessageBytes: flags.maxMessageBytes, workers: flags.workers });
+      await runParse(paths, flags.format, config.parse, config.transformWorkers);
     });
 }
 
@@ -44,40 +48,70 @@ interface Summary {
   errors: Map<string, number>;
 }
 
-async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { maxMessageBytes: number; hashLocalPart: boolean }): Promise<void> {
+/** Output is written in chunks of about this many characters (one write per record costs more than the JSON). */
+const WRITE_CHUNK = 256 * 1024;
+
+async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { maxMessageBytes: number; hashLocalPart: boolean }, workers: number): Promise<void> {
   const summary: Summary = { records: 0, events: 0, skipped: new Map(), errors: new Map() };
   const rows: Array<BounceEvent & { source_file: string }> = [];
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-  const out = (line: string) => {
-    if (!process.stdout.write(line + '\n')) return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  let buffered = '';
+  const flushOut = () => {
+    const chunk = buffered;
+    buffered = '';
+    if (chunk && !process.stdout.write(chunk)) return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
     return undefined;
   };
-  for await (const item of readSources(paths)) {
+  const out = (line: string) => {
+    buffered += line + '\n';
+    return buffered.length >= WRITE_CHUNK ? flushOut() : undefined;
+  };
+  const take = async (item: SourceItem, result: TransformResult | null) => {
     if (item.kind === 'error') {
       bump(summary.errors, 'unreadable');
       if (format === 'ndjson') await out(JSON.stringify({ source_file: item.source, error: item.error, reason: 'unreadable' }));
       else process.stderr.write(`${item.source}: ${item.error}\n`);
-      continue;
+      return;
     }
     summary.records++;
-    const result = await toBounceEvents(item.bytes, { receivedAt: item.receivedAt }, parse);
-    if (result.kind === 'skip') {
-      bump(summary.skipped, result.reason);
-      continue;
+    if (result!.kind === 'skip') {
+      bump(summary.skipped, result!.reason);
+      return;
     }
-    if (result.kind === 'dlq') {
-      bump(summary.errors, result.reason);
-      if (format === 'ndjson') await out(JSON.stringify({ source_file: item.source, error: result.error, reason: result.reason }));
-      else process.stderr.write(`${item.source}: ${result.reason}: ${result.error}\n`);
-      continue;
+    if (result!.kind === 'dlq') {
+      bump(summary.errors, result!.reason);
+      if (format === 'ndjson') await out(JSON.stringify({ source_file: item.source, error: result!.error, reason: result!.reason }));
+      else process.stderr.write(`${item.source}: ${result!.reason}: ${result!.error}\n`);
+      return;
     }
-    summary.events += result.events.length;
-    for (const e of result.events) {
+    summary.events += result!.events.length;
+    for (const e of result!.events) {
       const row = { ...e, source_file: item.source };
       if (format === 'ndjson') await out(JSON.stringify(row));
       else rows.push(row);
     }
+  };
+  // With workers, records are parsed up to the pool's window ahead and taken back in input order; without, on
+  // this thread with no promise per record.
+  const pool: TransformPool | null = workers > 0 ? createTransformPool({ size: workers, options: parse }) : null;
+  try {
+    const ahead: { item: SourceItem; result: Promise<TransformResult> | null }[] = [];
+    for await (const item of readSources(paths)) {
+      if (!pool) {
+        await take(item, item.kind === 'record' ? toBounceEventsSync(item.bytes, { receivedAt: item.receivedAt }, parse) : null);
+        continue;
+      }
+      ahead.push({ item, result: item.kind === 'record' ? pool.transform(item.bytes, { receivedAt: item.receivedAt }) : null });
+      if (ahead.length >= pool.window) {
+        const next = ahead.shift()!;
+        await take(next.item, next.result && (await next.result));
+      }
+    }
+    for (const next of ahead) await take(next.item, next.result && (await next.result));
+  } finally {
+    await pool?.close();
   }
+  await flushOut();
   if (format === 'table') await new Promise<void>((resolve) => process.stdout.write(formatTable(rows), () => resolve()));
   process.stderr.write(summaryText(summary));
 }

@@ -7,11 +7,22 @@ import type { SourceItem } from './raw-record.ts';
 const MBOX_POSTMARK = /^From \S+ +\S.*\d{4}\s*$/;
 const MAILDIR_SUBDIRS = ['new', 'cur'];
 
-/** Yields every message under the given paths. Unreadable paths yield an error item; the walk goes on. */
+/** Files read at once ahead of the consumer: the reads overlap each other and the parsing of earlier files. */
+export const READ_AHEAD = 32;
+
+/**
+ * Yields every message under the given paths, in a stable order. Unreadable paths yield an error item; the walk
+ * goes on. Up to READ_AHEAD files are being read while earlier ones are consumed.
+ */
 export async function* readSources(paths: string[]): AsyncGenerator<SourceItem> {
+  const ahead: Promise<SourceItem[]>[] = [];
   for (const given of paths) {
-    yield* readPath(given);
+    for await (const entry of listFiles(given)) {
+      ahead.push(readEntry(entry));
+      if (ahead.length >= READ_AHEAD) yield* await ahead.shift()!;
+    }
   }
+  while (ahead.length > 0) yield* await ahead.shift()!;
 }
 
 /** Counts the files under the paths (for a progress bar total); mbox files count as one. */
@@ -23,33 +34,22 @@ export async function countSourceFiles(paths: string[]): Promise<number> {
   return n;
 }
 
-async function* readPath(given: string): AsyncGenerator<SourceItem> {
-  for await (const entry of listFiles(given)) {
-    if ('error' in entry) {
-      yield { kind: 'error', source: entry.file, error: entry.error };
-      continue;
-    }
-    let bytes: Buffer;
-    let mtime: Date;
-    try {
-      [bytes, mtime] = await Promise.all([fs.readFile(entry.file), fs.stat(entry.file).then((s) => s.mtime)]);
-    } catch (err) {
-      yield { kind: 'error', source: entry.file, error: `cannot read: ${(err as Error).message}` };
-      continue;
-    }
-    const messages = splitMbox(bytes);
-    if (messages === null) {
-      yield { kind: 'record', bytes, source: entry.file, receivedAt: mtime };
-    } else {
-      for (let i = 0; i < messages.length; i++) {
-        const source = messages.length === 1 ? entry.file : `${entry.file}#${i + 1}`;
-        yield { kind: 'record', bytes: messages[i], source, receivedAt: mtime };
-      }
-    }
+/** One listed file → its records (never rejects: a failed read is an error item). */
+async function readEntry(entry: Listed): Promise<SourceItem[]> {
+  if ('error' in entry) return [{ kind: 'error', source: entry.file, error: entry.error }];
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(entry.file);
+  } catch (err) {
+    return [{ kind: 'error', source: entry.file, error: `cannot read: ${(err as Error).message}` }];
   }
+  const mtime = entry.mtime;
+  const messages = splitMbox(bytes);
+  if (messages === null) return [{ kind: 'record', bytes, source: entry.file, receivedAt: mtime }];
+  return messages.map((m, i) => ({ kind: 'record', bytes: m, source: messages.length === 1 ? entry.file : `${entry.file}#${i + 1}`, receivedAt: mtime }));
 }
 
-type Listed = { file: string } | { file: string; error: string };
+type Listed = { file: string; mtime: Date } | { file: string; error: string };
 
 async function* listFiles(given: string): AsyncGenerator<Listed> {
   let stat;
@@ -61,7 +61,7 @@ async function* listFiles(given: string): AsyncGenerator<Listed> {
     return;
   }
   if (stat.isFile()) {
-    yield { file: given };
+    yield { file: given, mtime: stat.mtime };
     return;
   }
   if (!stat.isDirectory()) {

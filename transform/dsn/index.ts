@@ -4,6 +4,7 @@ import { parseMail } from '../mime.ts';
 import { AUTO_REPLY_HINTS, BOUNCE_HINTS, isPersonWritten, matchesAny } from './hints.ts';
 import { parseWithLhosts } from './lhost/index.ts';
 import { toBounceMessage } from './message.ts';
+import { MAX_RECIPIENTS } from '../parse-limits.ts';
 
 export type ParseOutcome =
   | { kind: 'ok'; fields: DsnFields }
@@ -18,7 +19,8 @@ const SES_COMPLAINT = /\\?"notificationType\\?"\s*:\s*\\?"Complaint/;
 const SES_DELIVERY = /\\?"notificationType\\?"\s*:\s*\\?"Delivery\\?"/;
 
 /** A forwarded bounce: the DSN is a message/rfc822 attachment of a message that has none of its own. */
-const ENCLOSED_REPORT = /^content-type:\s*multipart\/report;[^]*?report-type="?delivery-status/im;
+const ENCLOSED_REPORT = /^content-type:[ \t]*multipart\/report;/im;
+const DELIVERY_STATUS_REPORT = /report-type="?delivery-status/i;
 
 /** `normalized` has LF line ends (see normalizeLineEnds). */
 export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
@@ -29,7 +31,7 @@ export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
   const msg = toBounceMessage(mail);
   if (!msg.deliveryStatus && depth === 0) {
     for (const part of mail.parts) {
-      if (!part.enclosed || !ENCLOSED_REPORT.test(part.text)) continue;
+      if (!part.enclosed || !ENCLOSED_REPORT.test(part.text) || !DELIVERY_STATUS_REPORT.test(part.text)) continue;
       const inner = parseBounce(part.enclosed, depth + 1);
       if (inner.kind === 'ok') return inner;
     }
@@ -59,5 +61,5 @@ export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
   if (failed.length === 0) {
     return { kind: 'skip', reason: 'delivery_notice', detail: `every recipient is ${fields.recipients[0].action}` };
   }
-  return { kind: 'ok', fields: { ...fields, recipients: failed } };
+  return { kind: 'ok', fields: { ...fields, recipients: failed.slice(0, MAX_RECIPIENTS) } };
 }

@@ -1,5 +1,6 @@
 // ParsedMail → BounceMessage: the view every lhost parser reads (report text, delivery-status, original headers).
 import { header, type MimeHeaders, type MimePart, type ParsedMail } from '../mime.ts';
+import { MAX_HEADER_BYTES, MAX_LINE_CHARS, MAX_REPORT_TEXT_CHARS } from '../parse-limits.ts';
 import { htmlToText } from './html-text.ts';
 import { ORIGINAL_MESSAGE_MARKERS } from './markers.ts';
 
@@ -36,7 +37,7 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
   for (const part of mail.parts) {
     const ct = part.contentType;
     if (DELIVERY_STATUS.has(ct)) {
-      deliveryStatus += (deliveryStatus ? '\n\n' : '') + part.text;
+      if (deliveryStatus.length < MAX_REPORT_TEXT_CHARS) deliveryStatus += (deliveryStatus ? '\n\n' : '') + part.text;
     } else if (ct === 'message/feedback-report') {
       feedbackReport = true;
     } else if (ORIGINAL.has(ct)) {
@@ -50,7 +51,7 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
       plain.push(part.text);
     }
   }
-  let text = plain.length > 0 ? plain.join('\n') : html.map(htmlToText).join('\n');
+  let text = boundedText(plain.length > 0 ? plain.join('\n') : html.map((h) => htmlToText(h.slice(0, 4 * MAX_REPORT_TEXT_CHARS))).join('\n'));
   const cut = findOriginalMarker(text);
   if (cut !== -1) {
     if (!originalHeaders) originalHeaders = headerBlockOf(text.slice(text.indexOf('\n', cut) + 1));
@@ -63,11 +64,39 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
     contentType: mail.contentType,
     reportType: (mail.params['report-type'] ?? '').toLowerCase(),
     text,
-    deliveryStatus,
-    originalHeaders,
+    deliveryStatus: boundedText(deliveryStatus),
+    // lines cut like the report's: the sender patterns read this block, and a megabyte From line is junk
+    originalHeaders: boundedText(originalHeaders.length > MAX_HEADER_BYTES ? originalHeaders.slice(0, MAX_HEADER_BYTES) : originalHeaders),
     feedbackReport,
     parts: mail.parts,
   };
+}
+
+/**
+ * What the line patterns may see of a text: every line cut to MAX_LINE_CHARS, then at most MAX_REPORT_TEXT_CHARS
+ * in all. Cutting lines first keeps a real line that follows a megabyte of junk on one line.
+ */
+export function boundedText(text: string): string {
+  let long = text.length > MAX_REPORT_TEXT_CHARS;
+  for (let pos = 0; pos < text.length && !long; ) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    long = end - pos > MAX_LINE_CHARS;
+    pos = end + 1;
+  }
+  if (!long) return text;
+  const out: string[] = [];
+  let size = 0;
+  for (let pos = 0; pos < text.length && size < MAX_REPORT_TEXT_CHARS; ) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    const line = text.slice(pos, Math.min(end, pos + MAX_LINE_CHARS));
+    out.push(line);
+    size += line.length + 1;
+    pos = end + 1;
+  }
+  const joined = out.join('\n');
+  return joined.length > MAX_REPORT_TEXT_CHARS ? joined.slice(0, MAX_REPORT_TEXT_CHARS) : joined;
 }
 
 function isAttachment(part: MimePart): boolean {

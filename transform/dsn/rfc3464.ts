@@ -3,6 +3,7 @@ import type { DsnRecipient } from '../dsn-fields.ts';
 import { bestStatus, commandIn, replyCodeIn, stripDiagnosticType, unfold } from './codes.ts';
 import { parseDate } from './dates.ts';
 import { POWERMTA_CATEGORIES } from './lhost/powermta-categories.ts';
+import { MAX_RECIPIENTS } from '../parse-limits.ts';
 
 export interface DeliveryStatus {
   reportingMta: string;
@@ -41,6 +42,7 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
     const f = current?.fields;
     const next = !f || ((name === 'final-recipient' || name === 'original-recipient') && f.has(name));
     if (next || !current) {
+      if (groups.length >= MAX_RECIPIENTS) break; // the groups past the cap are not read
       current = { fields: new Map() };
       groups.push(current);
     }
@@ -109,7 +111,7 @@ function toRecipient(f: Map<string, string>): DsnRecipient | null {
   const reasonHint = POWERMTA_CATEGORIES[(f.get('x-powermta-bouncecategory') ?? '').trim().toLowerCase()] ?? unix;
   return {
     recipient,
-    action: (f.get('action') ?? '').trim().toLowerCase().replace(/\s*\(.*$/, ''),
+    action: actionOf(f.get('action') ?? ''),
     status,
     replyCode: replyCodeIn(diagnostic, status),
     diagnostic,
@@ -120,6 +122,16 @@ function toRecipient(f: Map<string, string>): DsnRecipient | null {
   };
 }
 
+/** RFC 3464 action words (and SendGrid's "expired"); anything else is left for the status code to decide. */
+const ACTIONS = new Set(['failed', 'delayed', 'delivered', 'relayed', 'expanded', 'deliverable', 'expired']);
+
+function actionOf(value: string): string {
+  const action = value.trim().toLowerCase().replace(/\s*\(.*$/, '');
+  return ACTIONS.has(action) ? action : '';
+}
+
+const MAX_ADDRESS_CHARS = 64 + 1 + 255;
+
 /** "rfc822; <User@Example.com>" → "User@Example.com"; '' when no address. */
 export function addressOf(value: string): string {
   // "rfc822;" type prefix and an RFC 821 source route ("@relay.example:user@host") go
@@ -129,12 +141,18 @@ export function addressOf(value: string): string {
   if (quoted) return quoted[1].replace(/[>.]+$/, '');
   const m = /<?([^\s<>"';,()]+@[^\s<>"';,()]+?)>?(?:[\s;,)]|$)/.exec(v) ?? /([^\s<>"';,()]+@[^\s<>"';,()]+)/.exec(v);
   if (!m) return '';
-  return m[1].replace(/^['"<]+|['">.]+$/g, '');
+  const address = m[1].replace(/^['"<]+|['">.]+$/g, '');
+  // RFC 5321: a 64-byte local part, @, a 255-byte domain; anything longer is junk, not an address
+  return address.length <= MAX_ADDRESS_CHARS ? address : '';
 }
+
+const HOST = /^[a-z0-9_.:-]+$/;
 
 /** "dns; mx.example.net [203.0.113.5]" → "mx.example.net" */
 function hostOf(value: string): string {
   const v = value.replace(/^\s*[\w-]+\s*;\s*/, '').trim();
   const m = /^\[?([^\s\]\[;()]+)/.exec(v);
-  return m ? m[1].toLowerCase().replace(/\.$/, '') : '';
+  const host = m ? m[1].toLowerCase().replace(/\.$/, '') : '';
+  // a host name or address literal (RFC 1035: at most 255 characters); anything else is junk, not a host
+  return host.length <= 255 && HOST.test(host) ? host : '';
 }

@@ -1,6 +1,7 @@
 // Free-form report text → DsnRecipient[], driven by a table of recipient-line patterns.
 // Linear: each line is tried against the patterns once; diagnostics are the lines that follow a recipient.
 import type { DsnRecipient } from '../dsn-fields.ts';
+import { MAX_RECIPIENTS } from '../parse-limits.ts';
 import { bestStatus, cleanDiagnostic, commandIn, enhancedStatusIn, remoteMtaIn, replyCodeIn, unfold } from './codes.ts';
 
 /** An address as bounces print it (no spaces, a dotted domain or a domain literal). */
@@ -21,7 +22,7 @@ const DELAYED: readonly RegExp[] = [
 ];
 
 /** Lines that carry the receiver's answer when the recipient's own lines do not. */
-const ERROR_LINE = /(?:^\s*[<#(]*\s*[245]\d\d[\s-]|said:|\b[245]\.\d{1,3}\.\d{1,3}\b|returned was:|error was:|reason:)/i;
+const ERROR_LINE = /(?:^[\s<#(]*[245]\d\d[\s-]|said:|\b[245]\.\d{1,3}\.\d{1,3}\b|returned was:|error was:|reason:)/i;
 
 const MAX_DIAG_LINES = 12;
 /** Lines of only rule characters separate sections like blank lines do. */
@@ -54,14 +55,15 @@ export function scanText(text: string, rules: TextRules, subject = ''): DsnRecip
       const key = hit.addr.toLowerCase();
       const seen = byAddr.get(key);
       if (seen && seen === current) {
-        current.lines.push(line);
+        if (current.lines.length < MAX_DIAG_LINES) current.lines.push(line);
       } else {
+        if (!seen && entries.length >= MAX_RECIPIENTS) break; // the addresses past the cap are not read
         current = seen ?? { addr: key, lines: [] };
         if (!seen) {
           byAddr.set(key, current);
           entries.push(current);
         }
-        if (hit.diag) current.lines.push(hit.diag);
+        if (hit.diag && current.lines.length < MAX_DIAG_LINES) current.lines.push(hit.diag);
       }
       blanks = 0;
       continue;
@@ -87,7 +89,9 @@ export function scanText(text: string, rules: TextRules, subject = ''): DsnRecip
   // the report's error paragraph is needed only by an address without a code of its own: find it once, lazily
   let fallback: string | undefined;
   const fallbackOf = () => (fallback ??= errorParagraph(lines));
-  return entries.map((e) => toRecipient(e, fallbackOf, delayed, text));
+  let remote: string | undefined;
+  const remoteOf = () => (remote ??= remoteMtaIn(text));
+  return entries.map((e) => toRecipient(e, fallbackOf, delayed, remoteOf));
 }
 
 /** Header lines of a quoted original (ids and senders, not recipients). */
@@ -102,7 +106,8 @@ function matchRecipient(line: string, patterns: readonly RegExp[]): { addr: stri
   const bare = line.charCodeAt(0) === 62 || line.trimStart().startsWith('>') ? line.replace(/^\s*(?:>+ ?)+/, '') : line;
   for (const re of patterns) {
     const m = re.exec(bare);
-    if (m?.groups?.addr) {
+    // an "address" over RFC 5321's 64 + 1 + 255 characters is junk (a run glued to a real one), not a recipient
+    if (m?.groups?.addr && m.groups.addr.length <= 320) {
       const diag = [m.groups.code, m.groups.diag ?? m.groups.diag2].filter(Boolean).join(' ').trim();
       return { addr: m.groups.addr.replace(/^['"]|['".]+$/g, ''), diag };
     }
@@ -118,7 +123,7 @@ export function recipientFromReport(addr: string, text: string, subject = '', st
   const at = start ? lines.findIndex((l) => start.some((re) => re.test(l))) : -1;
   if (at !== -1) lines = lines.slice(at + 1);
   const fallback = errorParagraph(lines) || firstParagraph(lines);
-  return toRecipient({ addr: addr.toLowerCase(), lines: [] }, () => fallback, delayed, text);
+  return toRecipient({ addr: addr.toLowerCase(), lines: [] }, () => fallback, delayed, () => remoteMtaIn(text));
 }
 
 /** The first paragraph in the report that looks like an SMTP error (used when an address has no text of its own). */
@@ -135,7 +140,8 @@ function errorParagraph(lines: string[]): string {
   return unfold(out.join(' '));
 }
 
-function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, text: string): DsnRecipient {
+/** `remoteOf` gives the remote MTA the whole text names (looked up once per report, not once per address). */
+function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, remoteOf: () => string): DsnRecipient {
   const raw = e.lines.join('\n');
   // SMTP transcript arrows (">>> RCPT", "<<< 550") and "> " quoting of a forwarded bounce are not the receiver's words
   const words = e.lines.map((l) => l.replace(/^\s*(?:>>>|<<<)\s*/, '').replace(/^\s*(?:> ?)+/, '')).join(' ');
@@ -156,7 +162,7 @@ function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, text:
     status,
     replyCode,
     diagnostic,
-    remoteMta: remoteMtaIn(diagnostic) || remoteMtaIn(text),
+    remoteMta: remoteMtaIn(diagnostic) || remoteOf(),
     command: commandIn(raw) || commandIn(diagnostic),
   };
 }

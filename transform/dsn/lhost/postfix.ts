@@ -5,7 +5,7 @@ export const postfix = defineLhost({
   name: 'postfix',
   match: [
     ['ds', /^X-Postfix-/im],
-    ['text', /This is the mail system at host|^\s*The mail system\s*$|Postfix program/m],
+    ['text', /This is the mail system at host|^[ \t]*The mail system[ \t]*$|Postfix program/m],
     ['subject', /^Undelivered Mail Returned to Sender|^Delayed Mail \(still being retried\)/i],
   ],
 });
