@@ -18,13 +18,14 @@ const ACCOUNT_SOURCES: ReadonlyArray<[string, RegExp]> = [
   ['x-auth-id', /^\s*(\S+)/],
 ];
 
-/** Where the envelope sender may be written, in order of trust. */
+/** Where the envelope sender may be written, in order of trust. The parts of an address are bounded (local part
+ *  256, domain 255: VERP/SRS local parts run past RFC 5321's 64), so a long run with no `@` costs linear time. */
 const SENDER_SOURCES: ReadonlyArray<[string, RegExp]> = [
-  ['return-path', /<([^<>\s]*@[^<>\s]+)>|([^<>\s]+@[^<>\s]+)/],
-  ['received', /\(envelope-from <([^>\s]+@[^>\s]+)>\)/i],
-  ['x-envelope-from', /<?([^<>\s]+@[^<>\s]+)>?/],
-  ['sender', /<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+)/],
-  ['from', /<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+)/],
+  ['return-path', /<([^<>\s]{0,256}@[^<>\s]{1,255})>|([^<>\s]{1,256}@[^<>\s]{1,255})/],
+  ['received', /\(envelope-from <([^>\s]{1,256}@[^>\s]{1,255})>\)/i],
+  ['x-envelope-from', /<?([^<>\s]{1,256}@[^<>\s]{1,255})>?/],
+  ['sender', /<([^<>\s]{1,256}@[^<>\s]{1,255})>|([^<>\s]{1,256}@[^<>\s]{1,255})/],
+  ['from', /<([^<>\s]{1,256}@[^<>\s]{1,255})>|([^<>\s]{1,256}@[^<>\s]{1,255})/],
 ];
 
 const BY_HOST = /\bby\s+([A-Za-z0-9.-]+)/i;
