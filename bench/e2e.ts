@@ -16,6 +16,7 @@ import { startConsume } from '../ingest/run.ts';
 import { readSources } from '../ingest/sources/files.ts';
 import { renderBounce, REPO_ROOT } from '../test/helpers/kafka.ts';
 import { openStore } from '../queries/client.ts';
+import { createTopicsAndWait } from '../ingest/kafka-client.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '3' }, workers: { type: 'string' }, records: { type: 'string', default: 'corpus' } } });
 const CORPUS = path.join(REPO_ROOT, '../shared/corpus/sisimai/maildir/bsd');
@@ -60,7 +61,7 @@ function message(i: number, base: Buffer[]): Buffer {
 async function produceAll(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
   const base = await samples();
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { consumerEnv, kafkaLocal, runCli, storeFigures, syntheticBounce, type Child } from './fault-kit.ts';
+import { createTopicsAndWait } from '../ingest/kafka-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     const kafka = new Kafka({ clientId: 'soak', brokers: [brokers], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: Number(values.partitions) }, { topic: `${topic}-dlq`, numPartitions: 1 }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: Number(values.partitions) }, { topic: `${topic}-dlq`, numPartitions: 1 }]);
     await admin.disconnect();
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

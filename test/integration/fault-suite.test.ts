@@ -16,6 +16,7 @@ import {
   consumerEnv, drain, kafkaLocal, killLoop, monthDate, parsedEventIds, produceDir, runCli, storeFigures, syntheticBounce, writeArchive,
 } from '../../scripts/fault-kit.ts';
 import { renderBounce } from '../helpers/kafka.ts';
+import { createTopicsAndWait } from '../../ingest/kafka-client.ts';
 
 const PORT = 19092;
 const BROKERS = `127.0.0.1:${PORT}`;
@@ -32,7 +33,7 @@ async function createTopic(topic: string, partitions = 3): Promise<void> {
   const admin = new Kafka({ clientId: 'fault-admin', brokers: [BROKERS], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: `${topic}-dlq`, numPartitions: 1 }] });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: partitions }, { topic: `${topic}-dlq`, numPartitions: 1 }]);
   } finally {
     await admin.disconnect();
   }
