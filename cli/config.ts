@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../transform/errors.ts';
+import { ConfigError } from '../shared/errors.ts';
 
 export interface Config {
   kafka: {

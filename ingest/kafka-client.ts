@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, ITopicConfig, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Config } from '../cli/config.ts';
-import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
+import { BouncePipelineError, ConfigError } from '../shared/errors.ts';
 
 export type Log = (line: string) => void;
 

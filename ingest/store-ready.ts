@@ -6,7 +6,7 @@ import type { Config } from '../cli/config.ts';
 import { openStore, StoreLockedError, type Store } from '../queries/client.ts';
 import { ensureSchema } from '../queries/migrate.ts';
 import { classifyStoreError } from '../queries/store-errors.ts';
-import { ConfigError } from '../transform/errors.ts';
+import { ConfigError } from '../shared/errors.ts';
 import { errorText } from './pipeline.ts';
 import { DEFAULT_RETRY, retryDelayMs } from './sink.ts';
 

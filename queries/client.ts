@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../cli/config.ts';
-import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
+import { BouncePipelineError, ConfigError } from '../shared/errors.ts';
 
 /** An open store. Queries use its database by default (SQL never names it); 64-bit integers come back as JSON numbers. */
 export interface Store {

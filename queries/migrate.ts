@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../cli/config.ts';
-import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
+import { BouncePipelineError, ConfigError } from '../shared/errors.ts';
 import { isNotAllowed, type Store } from './client.ts';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../config.ts';
 import type { Config, ConfigOverrides } from '../config.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import { openStore } from '../../queries/client.ts';
 import { ensureSchema } from '../../queries/migrate.ts';
 import { accountingLine, timestamped } from '../../ingest/accounting.ts';

@@ -15,7 +15,7 @@ import { produceStdin } from '../../ingest/produce-stdin.ts';
 import { countSourceFiles, readSources } from '../../ingest/sources/files.ts';
 import { runMaildirWatch } from '../../ingest/watch-run.ts';
 import { assertMaildir } from '../../ingest/sources/maildir-watch.ts';
-import { ConfigError, BouncePipelineError } from '../../transform/errors.ts';
+import { ConfigError, BouncePipelineError } from '../../shared/errors.ts';
 
 interface ProduceFlags extends ConfigOverrides {
   batchMessages: string;

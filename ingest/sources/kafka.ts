@@ -4,7 +4,7 @@
 // store sees the same dedup token and drops the replayed block (raw table and rollups alike).
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Config } from '../../cli/config.ts';
-import { StoreWriteError } from '../../transform/errors.ts';
+import { StoreWriteError } from '../../shared/errors.ts';
 import type { Log } from '../kafka-client.ts';
 import type { Pipeline, StepResult } from '../pipeline.ts';
 import { errorText } from '../pipeline.ts';

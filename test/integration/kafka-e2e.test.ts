@@ -15,7 +15,7 @@ import { toRawRecord } from '../../ingest/sources/kafka.ts';
 import { insertEvents } from '../../queries/events.ts';
 import { readSources } from '../../ingest/sources/files.ts';
 import type { InsertFn } from '../../ingest/sink.ts';
-import { StoreWriteError } from '../../transform/errors.ts';
+import { StoreWriteError } from '../../shared/errors.ts';
 import { freshStore, type TestStore } from '../helpers/store.ts';
 import { bounceSet, createTopic, kafkaBrokers, NOT_A_BOUNCE, produce, randomName, readTopic, rollupCounts, storeCounts, testKafka, deleteTopics } from '../helpers/kafka.ts';
 
