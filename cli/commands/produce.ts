@@ -5,7 +5,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../config.ts';
 import type { Config, ConfigOverrides } from '../config.ts';
 import { addKafkaSecurityOptions, addMetricsOption } from '../kafka-options.ts';
-import { EX_TEMPFAIL } from '../sysexits.ts';
+import { EX_TEMPFAIL } from '../../shared/sysexits.ts';
 import { timestamped } from '../../ingest/accounting.ts';
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
