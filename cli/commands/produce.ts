@@ -13,7 +13,7 @@ import { connectOrExplain, createKafka, ensureTopics, explainingKafkaErrors } fr
 import { produceSources } from '../../ingest/producer.ts';
 import { produceStdin } from '../../ingest/produce-stdin.ts';
 import { countSourceFiles, readSources } from '../../ingest/sources/files.ts';
-import { runMaildirWatch } from '../../ingest/watch-run.ts';
+import { runMaildirWatch } from '../watch-run.ts';
 import { assertMaildir } from '../../ingest/sources/maildir-watch.ts';
 import { ConfigError, BouncePipelineError } from '../../shared/errors.ts';
 

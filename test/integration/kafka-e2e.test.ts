@@ -6,7 +6,7 @@ import path from 'node:path';
 import test from 'ava';
 import { Partitioners } from 'kafkajs';
 import { testConfig } from '../../cli/config.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../../cli/consume-run.ts';
 import { createKafka, ensureTopics } from '../../ingest/kafka-client.ts';
 import { produceSources } from '../../ingest/producer.ts';
 import { createPipeline } from '../../ingest/pipeline.ts';
