@@ -13,6 +13,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY tsconfig.json ./
 COPY bin ./bin
+COPY shared ./shared
 COPY cli ./cli
 COPY transform ./transform
 COPY ingest ./ingest

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig, testConfig } from '../cli/config.ts';
-import { startConsume } from '../ingest/run.ts';
+import { startConsume } from '../cli/consume-run.ts';
 import { readSources } from '../ingest/sources/files.ts';
 import { renderBounce, REPO_ROOT } from '../test/helpers/kafka.ts';
 import { openStore } from '../queries/client.ts';

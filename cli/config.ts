@@ -2,51 +2,23 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../transform/errors.ts';
+import { ConfigError } from '../shared/errors.ts';
+import type { TransformOptions } from '../transform/bounce-event.ts';
+import type { StoreOptions } from '../queries/store-options.ts';
+import { SASL_MECHANISMS } from '../ingest/kafka-options.ts';
+import type { KafkaOptions, KafkaSasl, KafkaTls, SaslMechanism } from '../ingest/kafka-options.ts';
+import type { IngestOptions } from '../ingest/options.ts';
 
-export interface Config {
-  kafka: {
-    brokers: string[];          // empty when KAFKA_BROKERS is unset
-    topic: string;
-    dlqTopic: string;
-    group: string;
-    clientId: string;
-    partitions: number;         // for topics we create
-    sasl: KafkaSasl | null;     // KAFKA_SASL_*: null = no authentication
-    tls: KafkaTls | null;       // KAFKA_TLS*: null = plaintext
-  };
-  store: {
-    url: string | null;         // CLICKHOUSE_URL; null = embedded chDB
-    user: string;
-    password: string;
-    database: string;
-    dataDir: string;            // embedded chDB data directory
-    retentionDays: number;      // TTL of events and rollups, by bounce time (default 10 years: archives stay)
-    episodeGapHours: number;    // a listing episode ends after this much silence
-    cluster: string | null;     // CLICKHOUSE_CLUSTER: use the Replicated + Distributed variant
-  };
-  parse: {
-    maxMessageBytes: number;    // larger messages are reported, not parsed
-    hashLocalPart: boolean;     // hash recipient local parts before storing
-    clockSkewMinutes: number;   // a bounce dated later than this after we received it is clamped and marked
-  };
-  sink: {
-    maxBatchRows: number;
-    flushIntervalMs: number;
-  };
-  logEveryRecords: number;
-  logEverySeconds: number;
-  /** BOUNCE_METRICS_PORT: Prometheus /metrics, /healthz, /readyz (null = off, 0 = any free port) */
-  metrics: { port: number | null; host: string };
-  /** BOUNCE_TRANSFORM_WORKERS: worker threads that run the transform (0 = on the main thread) */
-  transformWorkers: number;
+/** transform/'s options, all set (the config always gives each one a value). */
+export type ParseOptions = Required<TransformOptions>;
+
+/** Each layer owns its piece; this composes them. */
+export interface Config extends IngestOptions {
+  kafka: KafkaOptions;
+  store: StoreOptions;
+  parse: ParseOptions;
 }
 
-export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
-export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
-export interface KafkaSasl { mechanism: SaslMechanism; username: string; password: string }
-/** PEM texts read at start (a missing or unreadable file is a config error, not a failure at first connect). */
-export interface KafkaTls { ca: string | null; cert: string | null; key: string | null; servername: string | null; caFile: string | null }
 
 /** One per core (capped): measured faster than 0 or 1 even on 2 cores, see docs/kafka.md "Throughput". */
 const DEFAULT_TRANSFORM_WORKERS = Math.min(os.availableParallelism(), 4);

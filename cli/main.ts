@@ -1,7 +1,7 @@
 // bounce-pipeline: the command line. Each command lives in cli/commands/<name>.ts and registers itself here.
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { BouncePipelineError } from '../transform/errors.ts';
+import { BouncePipelineError } from '../shared/errors.ts';
 import { registerParse } from './commands/parse.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerProduce } from './commands/produce.ts';

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Producer } from 'kafkajs';
-import type { Stage } from '../transform/errors.ts';
+import type { Stage } from '../shared/errors.ts';
 import type { RawRecord } from './sources/raw-record.ts';
 
 export interface DeadLetter {

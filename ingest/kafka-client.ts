@@ -2,8 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, ITopicConfig, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
-import type { Config } from '../cli/config.ts';
-import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
+import type { KafkaOptions } from './kafka-options.ts';
+import { BouncePipelineError, ConfigError } from '../shared/errors.ts';
 
 export type Log = (line: string) => void;
 
@@ -15,7 +15,7 @@ export const NO_BROKERS_HELP =
 export interface KafkaTiming { connectionTimeout?: number; retry?: RetryOptions }
 
 /** SASL and TLS from config, in kafkajs terms (the TLS options go to node's tls.connect). */
-export function securityOptions(config: Pick<Config, 'kafka'>): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+export function securityOptions(config: { kafka: KafkaOptions }): Pick<KafkaConfig, 'ssl' | 'sasl'> {
   const { sasl, tls } = config.kafka;
   const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
   if (tls) {
@@ -30,7 +30,7 @@ export function securityOptions(config: Pick<Config, 'kafka'>): Pick<KafkaConfig
   return out;
 }
 
-export function createKafka(config: Pick<Config, 'kafka'>, log: Log, clientSuffix = '', timing: KafkaTiming = {}): Kafka {
+export function createKafka(config: { kafka: KafkaOptions }, log: Log, clientSuffix = '', timing: KafkaTiming = {}): Kafka {
   if (config.kafka.brokers.length === 0) throw new ConfigError(NO_BROKERS_HELP);
   return new Kafka({
     clientId: `${config.kafka.clientId}${clientSuffix}`,
@@ -105,7 +105,7 @@ export class KafkaAuthError extends BouncePipelineError {
 }
 
 /** Connection failures that are about our credentials or TLS settings, with what to check. First match wins. */
-const SECURITY_FAILURES: { test: RegExp; advice: (c: Pick<Config, 'kafka'>) => string }[] = [
+const SECURITY_FAILURES: { test: RegExp; advice: (c: { kafka: KafkaOptions }) => string }[] = [
   { test: /SASL|authentication failed|Authentication/i,
     advice: (c) => `Kafka refused the SASL login of user "${c.kafka.sasl?.username ?? ''}" (mechanism ${c.kafka.sasl?.mechanism ?? 'none'}): ` +
       'check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM against the broker\'s listener' },
@@ -120,7 +120,7 @@ const SECURITY_FAILURES: { test: RegExp; advice: (c: Pick<Config, 'kafka'>) => s
 ];
 
 /** Connects a kafkajs client; a broker that does not answer or refuses us becomes an error that says what to do. */
-export async function connectOrExplain(client: { connect(): Promise<void> }, config: Pick<Config, 'kafka'>): Promise<void> {
+export async function connectOrExplain(client: { connect(): Promise<void> }, config: { kafka: KafkaOptions }): Promise<void> {
   try {
     await client.connect();
   } catch (err) {
@@ -128,7 +128,7 @@ export async function connectOrExplain(client: { connect(): Promise<void> }, con
   }
 }
 
-export function explainKafkaError(err: unknown, config: Pick<Config, 'kafka'>): BouncePipelineError {
+export function explainKafkaError(err: unknown, config: { kafka: KafkaOptions }): BouncePipelineError {
   if (err instanceof BouncePipelineError) return err;
   const text = errorChain(err);
   const security = SECURITY_FAILURES.find((f) => f.test.test(text));
@@ -141,7 +141,7 @@ export function explainKafkaError(err: unknown, config: Pick<Config, 'kafka'>): 
 }
 
 /** Runs Kafka work; a kafkajs error that escapes it becomes one that says what to check. Other errors pass. */
-export async function explainingKafkaErrors<T>(config: Pick<Config, 'kafka'>, work: () => Promise<T>): Promise<T> {
+export async function explainingKafkaErrors<T>(config: { kafka: KafkaOptions }, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {

@@ -1,6 +1,6 @@
 // Wrappers that feed the metrics from the run's own parts (insert, sink, pipeline) without those parts knowing.
 // A null Metrics (metrics off) returns the part unchanged.
-import { StoreWriteError } from '../transform/errors.ts';
+import { StoreWriteError } from '../shared/errors.ts';
 import type { Metrics } from './metrics.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { InsertFn, Sink } from './sink.ts';

@@ -1,7 +1,7 @@
 // RawRecord → StepResult: the only place that knows the step order. Steps return results, never throw for a record.
 import type { BounceEvent, TransformOptions, TransformResult } from '../transform/bounce-event.ts';
 import { toBounceEvents } from '../transform/bounce-event.ts';
-import type { Stage } from '../transform/errors.ts';
+import type { Stage } from '../shared/errors.ts';
 import type { RawRecord } from './sources/raw-record.ts';
 import { withEnvelope } from './envelope.ts';
 

@@ -4,8 +4,9 @@
 // keeps the message and tries again instead of losing it.
 import type { Readable } from 'node:stream';
 import { Partitioners } from 'kafkajs';
-import type { Config } from '../cli/config.ts';
-import { EX_DATAERR, EX_OK, EX_TEMPFAIL } from '../cli/sysexits.ts';
+import type { KafkaOptions } from './kafka-options.ts';
+import type { TransformOptions } from '../transform/bounce-event.ts';
+import { EX_DATAERR, EX_OK, EX_TEMPFAIL } from '../shared/sysexits.ts';
 import { errorText } from './pipeline.ts';
 import { ENVELOPE_RECIPIENT_HEADER, isEnvelopeAddress } from './envelope.ts';
 import { createKafka, ensureTopics, explainKafkaError } from './kafka-client.ts';
@@ -22,7 +23,7 @@ export interface ProduceStdinOptions {
   out: (line: string) => void;
 }
 
-export async function produceStdin(config: Readonly<Config>, o: ProduceStdinOptions): Promise<number> {
+export async function produceStdin(config: { readonly kafka: KafkaOptions; readonly parse: Pick<TransformOptions, 'maxMessageBytes'> }, o: ProduceStdinOptions): Promise<number> {
   if (o.envelopeRecipient && !isEnvelopeAddress(o.envelopeRecipient)) {
     o.log(`produce.rejected reason=bad_envelope_recipient value=${JSON.stringify(o.envelopeRecipient)} (expected local@domain)`);
     return EX_TEMPFAIL; // a setup mistake in the MTA's command line: keep the message until it is fixed

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BounceEvent } from '../transform/bounce-event.ts';
-import { StoreWriteError } from '../transform/errors.ts';
+import { StoreWriteError } from '../shared/errors.ts';
 import type { DeadLetter, DeadLetterWriter } from './dead-letter.ts';
 import type { StepResult } from './pipeline.ts';
 import { errorText } from './pipeline.ts';

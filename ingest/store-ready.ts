@@ -2,15 +2,15 @@
 // with the sink's capped backoff and say once what we wait for, instead of exiting. Anything else (a bad config,
 // a locked embedded dir, a failed migration) is an error at once.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../cli/config.ts';
+import type { StoreOptions } from '../queries/store-options.ts';
 import { openStore, StoreLockedError, type Store } from '../queries/client.ts';
 import { ensureSchema } from '../queries/migrate.ts';
 import { classifyStoreError } from '../queries/store-errors.ts';
-import { ConfigError } from '../transform/errors.ts';
+import { ConfigError } from '../shared/errors.ts';
 import { errorText } from './pipeline.ts';
 import { DEFAULT_RETRY, retryDelayMs } from './sink.ts';
 
-export async function openStoreWhenReady(config: Readonly<Config>, log: (line: string) => void): Promise<Store> {
+export async function openStoreWhenReady(config: { readonly store: StoreOptions }, log: (line: string) => void): Promise<Store> {
   let waitingSince = 0;
   for (let attempt = 1; ; attempt++) {
     let store: Store | undefined;

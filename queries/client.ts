@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import type { Config } from '../cli/config.ts';
-import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
+import type { StoreOptions } from './store-options.ts';
+import { BouncePipelineError, ConfigError } from '../shared/errors.ts';
 
 /** An open store. Queries use its database by default (SQL never names it); 64-bit integers come back as JSON numbers. */
 export interface Store {
@@ -37,9 +37,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const JSON_NUMBERS = { output_format_json_quote_64bit_integers: 0 } as const;
 
 // How each open store was built, for openReadOnlyClient().
-const origins = new WeakMap<Store, Config['store']>();
+const origins = new WeakMap<Store, StoreOptions>();
 
-export async function openStore(store: Config['store']): Promise<Store> {
+export async function openStore(store: StoreOptions): Promise<Store> {
   if (!IDENTIFIER.test(store.database)) throw new ConfigError(`CLICKHOUSE_DATABASE must be a plain identifier, got ${store.database}`);
   const opened = store.url ? await openServer(store) : await openEmbedded(store);
   // The embedded engine keys sessions by path: remember the resolved one.
@@ -73,7 +73,7 @@ export function isNotAllowed(err: unknown): boolean {
   return code === 164 || code === 497;
 }
 
-async function openServer(store: Config['store']): Promise<Store> {
+async function openServer(store: StoreOptions): Promise<Store> {
   // The client's own logger would print every failed try of a wait; the pipeline reports store errors itself.
   const auth = { url: store.url!, username: store.user, password: store.password, log: { level: ClickHouseLogLevel.OFF } };
   const bootstrap = createClient(auth);
@@ -97,7 +97,7 @@ async function openServer(store: Config['store']): Promise<Store> {
   return { client, database: store.database, kind: 'server', close: () => client.close() };
 }
 
-async function openEmbedded(store: Config['store']): Promise<Store> {
+async function openEmbedded(store: StoreOptions): Promise<Store> {
   fs.mkdirSync(store.dataDir, { recursive: true });
   const dir = fs.realpathSync(store.dataDir);
   let client: ClickHouseClient | undefined;

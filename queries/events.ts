@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Store } from './client.ts';
 import type { BounceEvent } from '../transform/bounce-event.ts';
-import { StoreWriteError } from '../transform/errors.ts';
+import { StoreWriteError } from '../shared/errors.ts';
 import { classifyStoreError } from './store-errors.ts';
 
 export const EVENTS_TABLE = 'bounce_events';

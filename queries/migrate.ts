@@ -15,8 +15,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../cli/config.ts';
-import { BouncePipelineError, ConfigError } from '../transform/errors.ts';
+import type { StoreOptions } from './store-options.ts';
+import { BouncePipelineError, ConfigError } from '../shared/errors.ts';
 import { isNotAllowed, type Store } from './client.ts';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -181,7 +181,7 @@ export async function migrate(store: Store, opts: MigrateOptions): Promise<Migra
 }
 
 /** For commands that need the schema: apply whatever is pending, quietly. */
-export async function ensureSchema(store: Store, config: Pick<Config, 'store'>): Promise<MigrateResult> {
+export async function ensureSchema(store: Store, config: { store: StoreOptions }): Promise<MigrateResult> {
   return migrate(store, {
     retentionDays: config.store.retentionDays,
     episodeGapHours: config.store.episodeGapHours,

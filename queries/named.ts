@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { UTCDate } from '@date-fns/utc';
 import { startOfDay, subDays, subHours } from 'date-fns';
 import ipaddr from 'ipaddr.js';
-import { BouncePipelineError } from '../transform/errors.ts';
+import { BouncePipelineError } from '../shared/errors.ts';
 import type { Store } from './client.ts';
 
 export const NAMED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'named');

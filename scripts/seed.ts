@@ -5,7 +5,7 @@ import { loadConfig } from '../cli/config.ts';
 import { openStore } from '../queries/client.ts';
 import { ensureSchema } from '../queries/migrate.ts';
 import { seedStore } from '../queries/seed/run.ts';
-import { BouncePipelineError } from '../transform/errors.ts';
+import { BouncePipelineError } from '../shared/errors.ts';
 
 const whole = (name: string) => (v: string) => {
   const n = Number(v.replace(/_/g, ''));

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import type { ConfigOverrides } from '../config.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import { explainingKafkaErrors, NO_BROKERS_HELP } from '../../ingest/kafka-client.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../consume-run.ts';
 import { addKafkaSecurityOptions, addMetricsOption } from '../kafka-options.ts';
 
 interface ConsumeFlags extends ConfigOverrides { idleExitMs?: string }

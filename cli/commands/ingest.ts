@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../config.ts';
 import type { Config, ConfigOverrides } from '../config.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import { openStore } from '../../queries/client.ts';
 import { ensureSchema } from '../../queries/migrate.ts';
 import { accountingLine, timestamped } from '../../ingest/accounting.ts';
-import { ingestFiles } from '../../ingest/file-ingest.ts';
-import type { FileIngestSummary } from '../../ingest/file-ingest.ts';
+import { ingestFiles } from '../file-ingest.ts';
+import type { FileIngestSummary } from '../file-ingest.ts';
 import { countSourceFiles } from '../../ingest/sources/files.ts';
 import { createMetrics, startMetricsServer, storeAnswers } from '../../ingest/metrics.ts';
 

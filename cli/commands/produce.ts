@@ -5,7 +5,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../config.ts';
 import type { Config, ConfigOverrides } from '../config.ts';
 import { addKafkaSecurityOptions, addMetricsOption } from '../kafka-options.ts';
-import { EX_TEMPFAIL } from '../sysexits.ts';
+import { EX_TEMPFAIL } from '../../shared/sysexits.ts';
 import { timestamped } from '../../ingest/accounting.ts';
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
@@ -13,9 +13,9 @@ import { connectOrExplain, createKafka, ensureTopics, explainingKafkaErrors } fr
 import { produceSources } from '../../ingest/producer.ts';
 import { produceStdin } from '../../ingest/produce-stdin.ts';
 import { countSourceFiles, readSources } from '../../ingest/sources/files.ts';
-import { runMaildirWatch } from '../../ingest/watch-run.ts';
+import { runMaildirWatch } from '../watch-run.ts';
 import { assertMaildir } from '../../ingest/sources/maildir-watch.ts';
-import { ConfigError, BouncePipelineError } from '../../transform/errors.ts';
+import { ConfigError, BouncePipelineError } from '../../shared/errors.ts';
 
 interface ProduceFlags extends ConfigOverrides {
   batchMessages: string;

@@ -1,7 +1,7 @@
 // `bounce-pipeline query NAME [--param k=v ...] [--format table|csv|json]`: run a named trend query (queries/named/*.sql).
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../config.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import { openStore } from '../../queries/client.ts';
 import { ensureSchema } from '../../queries/migrate.ts';
 import { listNamed, runNamed } from '../../queries/named.ts';

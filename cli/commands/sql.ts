@@ -3,7 +3,7 @@
 // TRUNCATE and CREATE are refused by ClickHouse itself, so nobody drops a table by accident.
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../config.ts';
-import { BouncePipelineError, ConfigError } from '../../transform/errors.ts';
+import { BouncePipelineError, ConfigError } from '../../shared/errors.ts';
 import { openReadOnlyClient, openStore } from '../../queries/client.ts';
 import { ensureSchema } from '../../queries/migrate.ts';
 import { formatRows, isOutputFormat, OUTPUT_FORMATS } from '../../queries/format.ts';

@@ -9,7 +9,7 @@ import type { ConfigOverrides } from '../config.ts';
 import { openStore } from '../../queries/client.ts';
 import { listNamed, runNamed } from '../../queries/named.ts';
 import { formatRows } from '../../queries/format.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../consume-run.ts';
 import { runIngest, summaryLine } from './ingest.ts';
 
 const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');

@@ -3,8 +3,9 @@
 // then commit last+1. After a crash, the next owner of the partition rebuilds exactly that chunk, so the
 // store sees the same dedup token and drops the replayed block (raw table and rollups alike).
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { Config } from '../../cli/config.ts';
-import { StoreWriteError } from '../../transform/errors.ts';
+import type { KafkaOptions } from '../kafka-options.ts';
+import type { SinkOptions } from '../options.ts';
+import { StoreWriteError } from '../../shared/errors.ts';
 import type { Log } from '../kafka-client.ts';
 import type { Pipeline, StepResult } from '../pipeline.ts';
 import { errorText } from '../pipeline.ts';
@@ -16,7 +17,7 @@ import { ENVELOPE_RECIPIENT_HEADER } from '../envelope.ts';
 export interface KafkaSourceOptions {
   kafka: Kafka;
   admin: Admin;
-  config: Pick<Config, 'kafka' | 'sink'>;
+  config: { kafka: KafkaOptions; sink: SinkOptions };
   pipeline: Pipeline;
   sink: Sink;
   onTally: (tally: Tally) => void;

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, Producer } from 'kafkajs';
 import { ENVELOPE_RECIPIENT_HEADER } from '../envelope.ts';
 import { errorText } from '../pipeline.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import type { Log } from '../kafka-client.ts';
 import { toMessage } from '../producer.ts';
 

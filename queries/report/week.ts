@@ -1,7 +1,7 @@
 // ISO 8601 weeks in UTC, with date-fns on UTCDate (@date-fns/utc): a report must not change with the process's TZ.
 import { UTCDate } from '@date-fns/utc';
 import { addDays, addWeeks, formatISO, getISOWeek, getISOWeekYear, getISOWeeksInYear, startOfISOWeek, startOfISOWeekYear, subWeeks } from 'date-fns';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 
 export interface IsoWeek {
   /** e.g. 2026-W48 */

@@ -1,7 +1,7 @@
 // Writes a built report in the requested formats: report-<week>.{html,md,json} and report-<week>-<section>.csv.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import type { WeeklyReport } from './model.ts';
 import { renderCsv } from './render-csv.ts';
 import { renderHtml } from './render-html.ts';

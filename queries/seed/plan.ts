@@ -1,7 +1,7 @@
 // The seed plan: which incidents happen when, on which IPs, with how many rows. Pure and deterministic;
 // the SQL in queries/seed/sql/ turns it into rows and expected.ts derives exact expected numbers from it.
 import type { Category, Provider, Reason } from '../../transform/vocabulary.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 import { FLEET_IPS, BASELINE_ACCOUNTS, accountName, prefixIps, type FleetIp } from './fleet.ts';
 
 export interface SeedOptions {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import test from 'ava';
 import { Partitioners } from 'kafkajs';
 import { testConfig } from '../../cli/config.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../../cli/consume-run.ts';
 import { createKafka, ensureTopics } from '../../ingest/kafka-client.ts';
 import { produceSources } from '../../ingest/producer.ts';
 import { createPipeline } from '../../ingest/pipeline.ts';
@@ -15,7 +15,7 @@ import { toRawRecord } from '../../ingest/sources/kafka.ts';
 import { insertEvents } from '../../queries/events.ts';
 import { readSources } from '../../ingest/sources/files.ts';
 import type { InsertFn } from '../../ingest/sink.ts';
-import { StoreWriteError } from '../../transform/errors.ts';
+import { StoreWriteError } from '../../shared/errors.ts';
 import { freshStore, type TestStore } from '../helpers/store.ts';
 import { bounceSet, createTopic, kafkaBrokers, NOT_A_BOUNCE, produce, randomName, readTopic, rollupCounts, storeCounts, testKafka, deleteTopics } from '../helpers/kafka.ts';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import test from 'ava';
 import { loadConfig } from '../../cli/config.ts';
 import type { Env } from '../../cli/config.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../../cli/consume-run.ts';
 import { freshStore, type TestStore } from '../helpers/store.ts';
 import { bounceSet, randomName, REPO_ROOT, storeCounts } from '../helpers/kafka.ts';
 import { SECURE, startSecureBroker, stopSecureBroker, tlsFile } from '../helpers/secure-kafka.ts';

@@ -2,7 +2,7 @@
 // as in-thread, and a worker that dies mid-chunk loses nothing (its record goes to the DLQ as transform_crashed).
 import test from 'ava';
 import { testConfig } from '../../cli/config.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../../cli/consume-run.ts';
 import { freshStore, type TestStore } from '../helpers/store.ts';
 import { bounceSet, createTopic, deleteTopics, kafkaBrokers, NOT_A_BOUNCE, produce, randomName, readTopic, storeCounts } from '../helpers/kafka.ts';
 

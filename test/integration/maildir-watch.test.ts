@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { testConfig } from '../../cli/config.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../../cli/consume-run.ts';
 import type { TestStore } from '../helpers/store.ts';
 import { withStoreAndTopics } from '../helpers/kafka-run.ts';
 import { bounceSet, kafkaBrokers, randomName, readTopic, REPO_ROOT, storeCounts } from '../helpers/kafka.ts';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { testConfig } from '../../cli/config.ts';
-import { startConsume } from '../../ingest/run.ts';
+import { startConsume } from '../../cli/consume-run.ts';
 import { queryRows, type TestStore } from '../helpers/store.ts';
 import { withStoreAndTopics } from '../helpers/kafka-run.ts';
 import { FIXTURES, kafkaBrokers, randomName, readTopic, renderBounce, REPO_ROOT } from '../helpers/kafka.ts';

@@ -10,7 +10,7 @@ import { makeEvent } from '../helpers/events.ts';
 import { insertEvents, isRetriableStoreError } from '../../queries/events.ts';
 import { ENGINE_STATUS_FILE, openStore, type Store } from '../../queries/client.ts';
 import { testConfig } from '../../cli/config.ts';
-import { BouncePipelineError, StoreWriteError } from '../../transform/errors.ts';
+import { BouncePipelineError, StoreWriteError } from '../../shared/errors.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const child = path.join(repoRoot, 'test/helpers/open-store-child.ts');

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { loadConfig } from '../../cli/config.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 
 test('defaults: embedded store, no brokers, standard topics', (t) => {
   const c = loadConfig({});

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { loadMigrations, renderStatements, BOOTSTRAP_SQL, MigrationError } from '../../queries/migrate.ts';
-import { ConfigError } from '../../transform/errors.ts';
+import { ConfigError } from '../../shared/errors.ts';
 
 const single = { retentionDays: 400, episodeGapHours: 24, cluster: null };
 const cluster = { retentionDays: 30, episodeGapHours: 6, cluster: 'bp_cluster' };

@@ -4,7 +4,7 @@ import { dlqHeaders } from '../../ingest/dead-letter.ts';
 import type { Processed } from '../../ingest/sink.ts';
 import { Batcher, createSink, fileDedupToken, kafkaDedupToken, retryDelayMs } from '../../ingest/sink.ts';
 import { accountingLine, balanced, parseAccounting } from '../../ingest/accounting.ts';
-import { StoreWriteError } from '../../transform/errors.ts';
+import { StoreWriteError } from '../../shared/errors.ts';
 import type { BounceEvent } from '../../transform/bounce-event.ts';
 import { makeEvent } from '../helpers/events.ts';
 

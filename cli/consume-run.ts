@@ -1,24 +1,24 @@
 // The consume run loop: Kafka → pipeline → sink → commit, a periodic progress line (throughput, lag), and a
 // graceful stop on SIGINT/SIGTERM (finish the chunk in hand, commit, print the accounting).
-import type { Config } from '../cli/config.ts';
+import type { Config } from './config.ts';
 import type { Store } from '../queries/client.ts';
 import { insertEvents } from '../queries/events.ts';
 import { ensureSchema } from '../queries/migrate.ts';
-import { accountingLine, timestamped } from './accounting.ts';
-import { openStoreWhenReady } from './store-ready.ts';
+import { accountingLine, timestamped } from '../ingest/accounting.ts';
+import { openStoreWhenReady } from '../ingest/store-ready.ts';
 import { Partitioners } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
-import { createKafkaDeadLetterWriter } from './dead-letter.ts';
-import { connectOrExplain, consumerLagByPartition, createKafka, ensureTopics } from './kafka-client.ts';
-import type { Log } from './kafka-client.ts';
-import { createPipeline } from './pipeline.ts';
-import { createTransformPool } from './pool/pool.ts';
-import type { InsertFn, RetryPolicy, Tally } from './sink.ts';
-import { addTally, createSink, emptyTally } from './sink.ts';
-import { createKafkaSource } from './sources/kafka.ts';
-import { createMetrics, startMetricsServer, storeAnswers } from './metrics.ts';
-import type { Metrics, MetricsServer } from './metrics.ts';
-import { instrumentInsert, instrumentPipeline, instrumentSink } from './metrics-hooks.ts';
+import { createKafkaDeadLetterWriter } from '../ingest/dead-letter.ts';
+import { connectOrExplain, consumerLagByPartition, createKafka, ensureTopics } from '../ingest/kafka-client.ts';
+import type { Log } from '../ingest/kafka-client.ts';
+import { createPipeline } from '../ingest/pipeline.ts';
+import { createTransformPool } from '../ingest/pool/pool.ts';
+import type { InsertFn, RetryPolicy, Tally } from '../ingest/sink.ts';
+import { addTally, createSink, emptyTally } from '../ingest/sink.ts';
+import { createKafkaSource } from '../ingest/sources/kafka.ts';
+import { createMetrics, startMetricsServer, storeAnswers } from '../ingest/metrics.ts';
+import type { Metrics, MetricsServer } from '../ingest/metrics.ts';
+import { instrumentInsert, instrumentPipeline, instrumentSink } from '../ingest/metrics-hooks.ts';
 
 export interface ConsumeOptions {
   /** an open store to use (tests); otherwise one is opened from config.store and closed at the end */

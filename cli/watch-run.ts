@@ -2,12 +2,12 @@
 // (the batch in hand is acknowledged and moved first) and the closing account.
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
-import type { Config } from '../cli/config.ts';
-import { connectOrExplain } from './kafka-client.ts';
-import type { Log } from './kafka-client.ts';
-import { assertMaildir, watchMaildir } from './sources/maildir-watch.ts';
-import { createMetrics, startMetricsServer } from './metrics.ts';
-import type { MaildirWatchSummary } from './sources/maildir-watch.ts';
+import type { Config } from './config.ts';
+import { connectOrExplain } from '../ingest/kafka-client.ts';
+import type { Log } from '../ingest/kafka-client.ts';
+import { assertMaildir, watchMaildir } from '../ingest/sources/maildir-watch.ts';
+import { createMetrics, startMetricsServer } from '../ingest/metrics.ts';
+import type { MaildirWatchSummary } from '../ingest/sources/maildir-watch.ts';
 
 export interface WatchRunOptions {
   maildir: string;

@@ -1,4 +1,5 @@
-// Typed errors. Per-record problems are TransformResult values; these are for code that must throw.
+// Typed errors shared by every layer (read, parse, classify, store, config). Per-record problems are
+// TransformResult values; these are for code that must throw.
 export type Stage = 'read' | 'parse' | 'classify' | 'store' | 'config';
 
 export class BouncePipelineError extends Error {

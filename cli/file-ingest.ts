@@ -1,19 +1,19 @@
 // `ingest --from`: files, folders, Maildir, mbox → pipeline → sink, no Kafka. Batches close on row count only,
 // so the same inputs give the same batches and the same dedup tokens: ingesting twice stores nothing twice.
-import type { Config } from '../cli/config.ts';
+import type { Config } from './config.ts';
 import type { Store } from '../queries/client.ts';
 import { insertEvents } from '../queries/events.ts';
-import { createFileDeadLetterWriter } from './dead-letter.ts';
-import type { Log } from './kafka-client.ts';
-import { createPipeline } from './pipeline.ts';
-import type { StepResult } from './pipeline.ts';
-import { createTransformPool } from './pool/pool.ts';
-import type { SourceItem } from './sources/raw-record.ts';
-import type { InsertFn, Tally } from './sink.ts';
-import { addTally, Batcher, createSink, emptyTally, fileDedupToken } from './sink.ts';
-import { readSources } from './sources/files.ts';
-import type { Metrics } from './metrics.ts';
-import { instrumentInsert, instrumentPipeline, instrumentSink } from './metrics-hooks.ts';
+import { createFileDeadLetterWriter } from '../ingest/dead-letter.ts';
+import type { Log } from '../ingest/kafka-client.ts';
+import { createPipeline } from '../ingest/pipeline.ts';
+import type { StepResult } from '../ingest/pipeline.ts';
+import { createTransformPool } from '../ingest/pool/pool.ts';
+import type { SourceItem } from '../ingest/sources/raw-record.ts';
+import type { InsertFn, Tally } from '../ingest/sink.ts';
+import { addTally, Batcher, createSink, emptyTally, fileDedupToken } from '../ingest/sink.ts';
+import { readSources } from '../ingest/sources/files.ts';
+import type { Metrics } from '../ingest/metrics.ts';
+import { instrumentInsert, instrumentPipeline, instrumentSink } from '../ingest/metrics-hooks.ts';
 
 export interface FileIngestOptions {
   store: Store;
