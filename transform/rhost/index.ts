@@ -6,6 +6,7 @@ import { generic } from './generic.ts';
 import { googleReceiver } from './google.ts';
 import { unitedInternetReceiver } from './gmx-webde-ionos.ts';
 import { microsoftReceiver } from './microsoft.ts';
+import { mimecastReceiver } from './mimecast.ts';
 import { orangeLaPoste } from './orange-laposte.ts';
 import type { Brand } from './receiver.ts';
 import { compactPattern, type RuleTable } from './rule.ts';
@@ -20,6 +21,7 @@ const RECEIVERS = [
   unitedInternetReceiver,
   tonlineReceiver,
   appleReceiver,
+  mimecastReceiver,
 ] as const;
 
 type Named = (typeof RECEIVERS)[number]['brands'][number]['provider'];
