@@ -3,9 +3,9 @@
 import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
 import { domainOf } from './addresses.ts';
 import { generic, listedIpPatternsFor, providerOf, tablesFor, wrappedIpPatternsFor } from './rhost/index.ts';
-import { compactText, findRule, listedIpOf, msCodeOf, type Rule, type Subject } from './rhost/rule.ts';
+import { compactText, findRule, listedIpOf, msCodeOf, type Rule, type RuleTable, type Subject } from './rhost/rule.ts';
 import { microsoftAsRule, microsoftSCode } from './rhost/microsoft.ts';
-import { CATEGORY_OF_REASON, REASONS, type Category, type Reason } from './vocabulary.ts';
+import { CATEGORY_OF_REASON, REASONS, type Category, type Provider, type Reason } from './vocabulary.ts';
 
 const ENHANCED = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/;
 const REPLY = /^\s*(?:[^\s:;]+;\s*)?([245]\d\d)(?=[\s-]|$)/;
@@ -52,37 +52,75 @@ export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
   return verdict;
 }
 
-function classifySubject(rcpt: DsnRecipient, s: Subject): Verdict {
-  const provider = providerOf(s.domain, rcpt.remoteMta, s.text);
-  const tables = tablesFor(provider);
-  const listedIp = listedIpOf(listedIpPatternsFor(provider), s.text);
+/** What every precedence step may read about one recipient. */
+interface Ground {
+  s: Subject;
+  provider: Provider;
+  listedIp: string | null;
+  /** the MTA parser's reason, '' when none or not in our vocabulary. */
+  hint: Reason | '';
+  hintWeak: boolean;
+  tables: readonly RuleTable[];
+  /** the generic table's first matching row, looked up on first use. */
+  genericRule: () => Rule | undefined;
+}
 
-  for (const table of tables) {
-    if (table === generic) break;
-    const rule = findRule(table, s);
-    if (rule) return verdictOf(rule, s, provider, listedIp);
-  }
-  const hint = rcpt.reasonHint ?? '';
-  if (KNOWN_REASONS.has(hint) && !WEAK_HINTS.has(hint) && !rcpt.reasonHintWeak) return plain(hint as Reason, s, provider, listedIp);
+/** One rung of the reason precedence: a verdict, or undefined to let the next rung decide. */
+type Step = (g: Ground) => Verdict | undefined;
+
+/** Reason precedence, first verdict wins; the names say why (docs/classification.md, "Order of decision"). */
+const PRECEDENCE: ReadonlyArray<[string, Step]> = [
+  ['receiver tables (own, Orange/La Poste, block lists)', (g) => {
+    for (const table of g.tables) {
+      if (table === generic) break;
+      const rule = findRule(table, g.s);
+      if (rule) return verdictOf(rule, g);
+    }
+    return undefined;
+  }],
+  ['a strong hint from the MTA parser', (g) => (g.hint && !WEAK_HINTS.has(g.hint) && !g.hintWeak ? plain(g.hint, g) : undefined)],
   // A delay notice with no words but a vague code (4.4.0 "other network or routing status"): the message is
   // still queued, which Sisimai's vocabulary calls expired; the code alone names no cause
-  if (s.action === 'delayed' && !s.text.trim() && !/^4\.(?:2\.2|4\.[17])$/.test(s.status)) return plain('expired', s, provider, listedIp);
-  const rule = findRule(generic, s);
+  ['a wordless delay with a vague code', (g) => (g.s.action === 'delayed' && !g.s.text.trim() && !/^4\.(?:2\.2|4\.[17])$/.test(g.s.status) ? plain('expired', g) : undefined)],
   // The sending MTA's own category (e.g. PowerMTA's bad-mailbox) names the reason when the texts agree on the
   // category: "550 5.2.1 User Unknown" is filtered by its code, but the MTA that held the session says the
   // mailbox does not exist. Precise readings (full, too large, suspended, moved, relaying, our Sisimai 5
   // refinements) are never overruled: Sisimai checks those before a preset reason too.
-  if (rule && KNOWN_REASONS.has(hint) && hint !== rule.reason && !PRECISE.has(rule.reason) && CATEGORY_OF_REASON[hint as Reason] === (rule.category ?? CATEGORY_OF_REASON[rule.reason])) {
-    return plain(hint as Reason, s, provider, listedIp);
-  }
-  if (rule) return verdictOf(rule, s, provider, listedIp);
+  ['a weak hint the generic row agrees with in category', (g) => {
+    const rule = g.genericRule();
+    if (!rule || !g.hint || g.hint === rule.reason || PRECISE.has(rule.reason)) return undefined;
+    return CATEGORY_OF_REASON[g.hint] === (rule.category ?? CATEGORY_OF_REASON[rule.reason]) ? plain(g.hint, g) : undefined;
+  }],
+  ['the generic table', (g) => {
+    const rule = g.genericRule();
+    return rule ? verdictOf(rule, g) : undefined;
+  }],
   // a hint names a cause (a failed local mailer); "delayed" only says the MTA will retry
-  if (KNOWN_REASONS.has(hint) && hint !== 'onhold' && hint !== 'undefined') return plain(hint as Reason, s, provider, listedIp);
-  if (s.action === 'delayed') return plain('expired', s, provider, listedIp);
-  return plain(s.text.trim() ? 'onhold' : 'undefined', s, provider, listedIp);
+  ['a weak hint that names a cause', (g) => (g.hint && g.hint !== 'onhold' && g.hint !== 'undefined' ? plain(g.hint, g) : undefined)],
+  ['a delay nothing explains', (g) => (g.s.action === 'delayed' ? plain('expired', g) : undefined)],
+];
+
+function classifySubject(rcpt: DsnRecipient, s: Subject): Verdict {
+  const provider = providerOf(s.domain, rcpt.remoteMta, s.text);
+  const hint = rcpt.reasonHint ?? '';
+  let genericRule: Rule | undefined | null = null;
+  const ground: Ground = {
+    s,
+    provider,
+    listedIp: listedIpOf(listedIpPatternsFor(provider), s.text),
+    hint: KNOWN_REASONS.has(hint) ? (hint as Reason) : '',
+    hintWeak: rcpt.reasonHintWeak === true,
+    tables: tablesFor(provider),
+    genericRule: () => (genericRule === null ? (genericRule = findRule(generic, s)) : genericRule),
+  };
+  for (const [, step] of PRECEDENCE) {
+    const verdict = step(ground);
+    if (verdict) return verdict;
+  }
+  return plain(s.text.trim() ? 'onhold' : 'undefined', ground); // nothing matched
 }
 
-function verdictOf(rule: Rule, s: Subject, provider: Verdict['provider'], listedIp: string | null): Verdict {
+function verdictOf(rule: Rule, { s, provider, listedIp }: Ground): Verdict {
   const own = rule.listedIp ? listedIpOf([rule.listedIp], s.text) : null;
   return {
     reason: rule.reason,
@@ -93,7 +131,7 @@ function verdictOf(rule: Rule, s: Subject, provider: Verdict['provider'], listed
   };
 }
 
-function plain(reason: Reason, s: Subject, provider: Verdict['provider'], listedIp: string | null): Verdict {
+function plain(reason: Reason, { s, provider, listedIp }: Ground): Verdict {
   return { reason, category: CATEGORY_OF_REASON[reason], provider, ...microsoftCodes(provider, '', s.text), listedIp };
 }
 

@@ -17,11 +17,8 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** Receivers we track by name; everything else is `other`. */
-export const PROVIDERS = [
-  'microsoft', 'google', 'yahoo', 'gmx', 'webde', 'ionos', 'tonline', 'apple', 'other',
-] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/** Receivers we track by name (derived from the receiver registry, transform/rhost/index.ts). */
+export { PROVIDERS, type Provider } from './rhost/index.ts';
 
 /** Category a reason falls into when no receiver rule says otherwise. */
 export const CATEGORY_OF_REASON: Record<Reason, Category> = {

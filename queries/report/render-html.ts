@@ -1,14 +1,10 @@
 // HTML for people: one self-contained page (inline CSS, inline SVG charts drawn in svg.ts, no scripts, no external assets).
+import { providerColour } from '../../transform/rhost/index.ts';
 import { SECTIONS, type ListedIp, type SectionId, type WeeklyReport } from './model.ts';
 import { barsWithLine, esc, stackedBars, timeline } from './svg.ts';
 import { fmtChange, fmtDay, fmtInt, fmtShare, fmtTime, fmtWeekSpan } from './text.ts';
 
 const COLORS = { blocklist: '#d64545', reputation: '#e8a33d', other: '#aab4bf', accent: '#2f6fdf', ok: '#2e8b57' };
-const PROVIDER_COLORS: Record<string, string> = {
-  microsoft: '#d64545', tonline: '#c2187a', google: '#2f6fdf', yahoo: '#7b4bd1', gmx: '#1b7f8c', webde: '#c99a06',
-  ionos: '#3b5bdb', apple: '#5f6b76', other: '#8795a1',
-};
-
 const CSS = `
 *{box-sizing:border-box}body{margin:0;background:#f3f5f8;color:#1f2933;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:1120px;margin:0 auto;padding:28px 32px 48px}
@@ -106,7 +102,7 @@ export function renderHtml(r: WeeklyReport): string {
     rows: r.listedIps.map((l) => ({
       label: l.sending_ip, sublabel: `${l.provider} · ${l.codes.join(' ')}`,
       from: Date.parse(l.first_seen), to: l.still_active ? weekEnd : Date.parse(l.last_seen),
-      color: PROVIDER_COLORS[l.provider] ?? PROVIDER_COLORS.other, open: l.still_active, starts: l.new_this_week,
+      color: providerColour(l.provider), open: l.still_active, starts: l.new_this_week,
       fadeTo: l.still_active ? undefined : Date.parse(l.last_seen) + r.episodeGapHours * 3_600_000,
       tooltip: `${l.sending_ip} at ${l.provider}: ${fmtTime(l.first_seen)} – ${fmtTime(l.last_seen)}, ${fmtInt(l.rejections_week)} rejections this week`,
     })),
@@ -122,7 +118,7 @@ export function renderHtml(r: WeeklyReport): string {
       `<section id="fleet-spread"><h2>Fleet spread per day</h2>${spreadChart}</section></div>`,
     section('blocklist-by-provider', tableHtml([['provider'], ['rejections', true], [''], ['week before', true], ['change', true], ['listed IPs', true], ['codes']],
       r.blocklistByProvider.map((p) => [td(p.provider), td(fmtInt(p.rejections), 'n'),
-        tdRaw(`<span class="bar" style="width:${Math.round((p.rejections / maxProvider) * 160)}px;background:${PROVIDER_COLORS[p.provider] ?? COLORS.other}"></span>`),
+        tdRaw(`<span class="bar" style="width:${Math.round((p.rejections / maxProvider) * 160)}px;background:${providerColour(p.provider)}"></span>`),
         td(fmtInt(p.previous_rejections), 'n'), tdRaw(`<span class="${dir(p.change_pct)}">${esc(fmtChange(p.change_pct))}</span>`, 'n'),
         td(p.listed_ips, 'n'), tdRaw(codes(p.codes))]), 'No block-list rejections this week or the week before.')),
     section('listed-ips', timelineSvg + `<details><summary>All ${r.listedIps.length} listings as a table</summary>` +

@@ -2,6 +2,7 @@
 import type { DsnFields } from '../dsn-fields.ts';
 import { parseMail } from '../mime.ts';
 import { AUTO_REPLY_HINTS, BOUNCE_HINTS, isPersonWritten, matchesAny } from './hints.ts';
+import { sesNoticeOf } from './lhost/amazonses.ts';
 import { parseWithLhosts } from './lhost/index.ts';
 import { toBounceMessage } from './message.ts';
 import { MAX_RECIPIENTS } from '../parse-limits.ts';
@@ -13,10 +14,6 @@ export type ParseOutcome =
 
 /** Actions that are not failures: a report made only of these is a notice, not a bounce. */
 const NOT_FAILED = new Set(['delivered', 'relayed', 'expanded', 'deliverable']);
-
-/** Amazon SES notifications (JSON, possibly inside an SNS envelope) that are not bounces. */
-const SES_COMPLAINT = /\\?"notificationType\\?"\s*:\s*\\?"Complaint/;
-const SES_DELIVERY = /\\?"notificationType\\?"\s*:\s*\\?"Delivery\\?"/;
 
 /** A forwarded bounce: the DSN is a message/rfc822 attachment of a message that has none of its own. */
 const ENCLOSED_REPORT = /^content-type:[ \t]*multipart\/report;/im;
@@ -36,10 +33,11 @@ export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
       if (inner.kind === 'ok') return inner;
     }
   }
-  if (msg.feedbackReport || msg.reportType === 'feedback-report' || SES_COMPLAINT.test(msg.text)) {
+  const sesNotice = sesNoticeOf(msg.text);
+  if (msg.feedbackReport || msg.reportType === 'feedback-report' || sesNotice === 'complaint') {
     return { kind: 'skip', reason: 'feedback_report', detail: 'ARF feedback report (complaint), not a bounce' };
   }
-  if (SES_DELIVERY.test(msg.text)) {
+  if (sesNotice === 'delivery') {
     return { kind: 'skip', reason: 'delivery_notice', detail: 'Amazon SES delivery notification' };
   }
   if (isPersonWritten(msg)) {

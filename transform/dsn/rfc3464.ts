@@ -2,7 +2,7 @@
 import type { DsnRecipient } from '../dsn-fields.ts';
 import { bestStatus, commandIn, replyCodeIn, stripDiagnosticType, unfold } from './codes.ts';
 import { parseDate } from './dates.ts';
-import { POWERMTA_CATEGORIES } from './lhost/powermta-categories.ts';
+import { POWERMTA_RECIPIENT_FIELDS, powermtaReasonHint } from './lhost/powermta-categories.ts';
 import { MAX_RECIPIENTS } from '../parse-limits.ts';
 
 export interface DeliveryStatus {
@@ -16,7 +16,7 @@ export interface DeliveryStatus {
 const PER_RECIPIENT = new Set([
   'original-recipient', 'final-recipient', 'action', 'status', 'remote-mta', 'diagnostic-code',
   'last-attempt-date', 'final-log-id', 'will-retry-until', 'x-actual-recipient', 'x-supplementary-info',
-  'x-powermta-bouncecategory',
+  ...POWERMTA_RECIPIENT_FIELDS,
 ]);
 
 interface Group {
@@ -108,7 +108,7 @@ function toRecipient(f: Map<string, string>): DsnRecipient | null {
   // X-Unix: the error came from a local delivery program (pipe, procmail), not a receiver; a weak hint, used
   // when no text or code decides (as Sisimai's fallback)
   const unix = /^\s*x-unix\s*;/i.test(f.get('diagnostic-code') ?? '') ? 'mailererror' : undefined;
-  const reasonHint = POWERMTA_CATEGORIES[(f.get('x-powermta-bouncecategory') ?? '').trim().toLowerCase()] ?? unix;
+  const reasonHint = powermtaReasonHint(f) ?? unix;
   return {
     recipient,
     action: actionOf(f.get('action') ?? ''),

@@ -1,4 +1,5 @@
 // Apple iCloud (receiver-codes.md §2.5): bracketed tags; Proofpoint and Spamhaus rows live in blocklists.ts.
+import { receiver } from './receiver.ts';
 import { IP_BARE, re, type RuleTable } from './rule.ts';
 
 export const apple: RuleTable = {
@@ -10,3 +11,13 @@ export const apple: RuleTable = {
   ],
   listedIp: [re(String.raw`mail from IP ${IP_BARE}`)],
 };
+
+export const appleReceiver = receiver({
+  table: apple,
+  brands: [{
+    provider: 'apple',
+    hosts: String.raw`icloud\.com|me\.com|mac\.com|apple\.com`,
+    texts: /icloud\.com|apple\.com|\[HME1\]|\[CS0\d\]|\[HM0\d\]/i,
+    colour: '#5f6b76',
+  }],
+});

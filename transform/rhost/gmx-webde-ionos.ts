@@ -1,5 +1,6 @@
 // United Internet (GMX, WEB.DE, mail.com, IONOS/1&1) "Nemesis" texts (receiver-codes.md §2.3):
 // no enhanced status codes; the IP sits in the postmaster URL (v= or ip=) or after IP=.
+import { receiver } from './receiver.ts';
 import { IP_BARE, re, type RuleTable } from './rule.ts';
 
 export const unitedInternet: RuleTable = {
@@ -17,3 +18,17 @@ export const unitedInternet: RuleTable = {
   ],
   listedIp: [re(String.raw`[?&](?:v|ip)=${IP_BARE}`), re(String.raw`\bIP=${IP_BARE}`)],
 };
+
+export const unitedInternetReceiver = receiver({
+  table: unitedInternet,
+  brands: [
+    { provider: 'webde', hosts: String.raw`web\.de`, texts: /postmaster\.web\.de|\bweb\.de \(/i, colour: '#c99a06' },
+    {
+      provider: 'ionos',
+      hosts: String.raw`ionos.*|kundenserver\.de|perfora\.net|1und1.*|1and1.*|online\.de|onlinehome\.de|schlund\.de`,
+      texts: /\bionos\b|kundenserver\.de|perfora\.net|1und1\.de/i,
+      colour: '#3b5bdb',
+    },
+    { provider: 'gmx', hosts: String.raw`gmx.*|mail\.com`, texts: /postmaster\.gmx\.|\bgmx(?:\.net)? \(/i, colour: '#1b7f8c' },
+  ],
+});

@@ -1,4 +1,5 @@
 // Gmail / Google Workspace (receiver-codes.md §2.1). First line often starts "[<IP> <n>]".
+import { receiver } from './receiver.ts';
 import { IP_BARE, re, type RuleTable } from './rule.ts';
 
 export const google: RuleTable = {
@@ -27,3 +28,14 @@ export const google: RuleTable = {
     re(String.raw`IP(?:v6)? address ${IP_BARE}\b`),
   ],
 };
+
+export const googleReceiver = receiver({
+  table: google,
+  brands: [{
+    provider: 'google',
+    hosts: String.raw`google\.com|googlemail\.com|gmail\.com|googlegroups\.com|1e100\.net`,
+    texts: /\bgsmtp\b|\bgcdp\b|support\.google\.com/i,
+    refuses: /\bgsmtp\b/,
+    colour: '#2f6fdf',
+  }],
+});

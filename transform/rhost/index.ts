@@ -1,47 +1,66 @@
-// Which receiver refused (host/domain suffix table), and which rule tables speak for it.
-import type { Provider } from '../vocabulary.ts';
-import { apple } from './apple.ts';
+// The receiver registry: one row per receiver file. Provider names, the host/domain and text tables, and the
+// report's colours are derived from the files listed here; adding a receiver is its file plus one row.
+import { appleReceiver } from './apple.ts';
 import { blocklists } from './blocklists.ts';
 import { generic } from './generic.ts';
-import { google } from './google.ts';
-import { unitedInternet } from './gmx-webde-ionos.ts';
-import { microsoft } from './microsoft.ts';
+import { googleReceiver } from './google.ts';
+import { unitedInternetReceiver } from './gmx-webde-ionos.ts';
+import { microsoftReceiver } from './microsoft.ts';
+import { mimecastReceiver } from './mimecast.ts';
 import { orangeLaPoste } from './orange-laposte.ts';
+import type { Brand } from './receiver.ts';
 import { compactPattern, type RuleTable } from './rule.ts';
-import { tonline } from './tonline.ts';
-import { yahoo } from './yahoo.ts';
+import { tonlineReceiver } from './tonline.ts';
+import { yahooReceiver } from './yahoo.ts';
+
+/** Receivers in the order their host and text patterns are tried; the first brand that matches wins. */
+const RECEIVERS = [
+  microsoftReceiver,
+  googleReceiver,
+  yahooReceiver,
+  unitedInternetReceiver,
+  tonlineReceiver,
+  appleReceiver,
+  mimecastReceiver,
+] as const;
+
+type Named = (typeof RECEIVERS)[number]['brands'][number]['provider'];
+/** Receivers we track by name; everything else is `other`. */
+export type Provider = Named | 'other';
+
+const BRANDS: ReadonlyArray<{ brand: Brand<Named>; table: RuleTable }> = RECEIVERS.flatMap((r) =>
+  r.brands.map((brand) => ({ brand, table: r.table })),
+);
+
+export const PROVIDERS: readonly Provider[] = [...BRANDS.map((b) => b.brand.provider), 'other'];
+
+/** Report colour per provider; `other` is the neutral grey. */
+export const PROVIDER_COLOURS: Readonly<Record<Provider, string>> = Object.fromEntries([
+  ...BRANDS.map((b) => [b.brand.provider, b.brand.colour]),
+  ['other', '#8795a1'],
+]) as Record<Provider, string>;
+
+/** Colour for a provider name read back from the store (names from before a rename fall back to `other`'s). */
+export function providerColour(name: string): string {
+  return Object.hasOwn(PROVIDER_COLOURS, name) ? PROVIDER_COLOURS[name as Provider] : PROVIDER_COLOURS.other;
+}
 
 /** A public suffix after a brand name: .de, .com, .co.uk, .com.au (not "live.example.org"). */
 const TLD = String.raw`(?:[a-z]{2,6}|co\.[a-z]{2}|com?\.[a-z]{2})`;
 const host = (brands: string): RegExp => new RegExp(String.raw`(?:^|\.)(?:${brands.replaceAll('.*', `\.${TLD}`)})$`);
 
 /** Provider by host or domain name (MX host or recipient domain); first row whose pattern matches wins. */
-const HOSTS: ReadonlyArray<[Provider, RegExp]> = [
-  ['microsoft', host(String.raw`protection\.outlook\.com|outlook.*|hotmail.*|live.*|msn\.com|passport\.com|messaging\.microsoft\.com|windowslive\.com`)],
-  ['google', host(String.raw`google\.com|googlemail\.com|gmail\.com|googlegroups\.com|1e100\.net`)],
-  ['yahoo', host(String.raw`yahoodns\.net|yahoo.*|ymail\.com|rocketmail\.com|aol.*|aim\.com`)],
-  ['webde', host(String.raw`web\.de`)],
-  ['ionos', host(String.raw`ionos.*|kundenserver\.de|perfora\.net|1und1.*|1and1.*|online\.de|onlinehome\.de|schlund\.de`)],
-  ['gmx', host(String.raw`gmx.*|mail\.com`)],
-  ['tonline', host(String.raw`t-online\.de|telekom\.de|magenta\.de`)],
-  ['apple', host(String.raw`icloud\.com|me\.com|mac\.com|apple\.com`)],
-];
+const HOSTS: ReadonlyArray<[Provider, RegExp]> = BRANDS.map((b) => [b.brand.provider, host(b.brand.hosts)]);
 
 /** Provider by the receiver's own words, when neither host nor recipient domain told us. */
-const TEXTS: ReadonlyArray<[Provider, RegExp]> = [
-  ['microsoft', /protection\.outlook\.com|postmaster\.live\.com|mail\.live\.com|sender\.office\.com|messaging\.microsoft\.com|\bA?S31[45]0\b|go\.microsoft\.com/i],
-  ['google', /\bgsmtp\b|\bgcdp\b|support\.google\.com/i],
-  ['yahoo', /yahoo(?:inc)?\.com|\baol\.com|\[TSS?\d\d\]/i],
-  ['webde', /postmaster\.web\.de|\bweb\.de \(/i],
-  ['ionos', /\bionos\b|kundenserver\.de|perfora\.net|1und1\.de/i],
-  ['gmx', /postmaster\.gmx\.|\bgmx(?:\.net)? \(/i],
-  ['tonline', /t-online\.de|\(BL\)|\(NOWL\)|\(DIAL\)/i],
-  ['apple', /icloud\.com|apple\.com|\[HME1\]|\[CS0\d\]|\[HM0\d\]/i],
-];
+const TEXTS: ReadonlyArray<[Provider, RegExp]> = BRANDS.map((b) => [b.brand.provider, b.brand.texts]);
 
-const TABLE_OF: Record<Provider, RuleTable | undefined> = {
-  microsoft, google, yahoo, gmx: unitedInternet, webde: unitedInternet, ionos: unitedInternet, tonline, apple, other: undefined,
-};
+/** The receiver's own signature in its reply: the front end that refused, a code only it writes. */
+const REFUSER_SIGNATURES: ReadonlyArray<[Provider, RegExp]> = BRANDS.flatMap((b) =>
+  b.brand.refuses ? [[b.brand.provider, b.brand.refuses] as [Provider, RegExp]] : [],
+);
+
+const TABLE_OF = new Map<Provider, RuleTable | undefined>([...BRANDS.map((b): [Provider, RuleTable] => [b.brand.provider, b.table]), ['other', undefined]]);
 
 function byHost(host: string): Provider | undefined {
   const h = host.trim().toLowerCase().replace(/\.$/, '');
@@ -49,15 +68,6 @@ function byHost(host: string): Provider | undefined {
   for (const [provider, pattern] of HOSTS) if (pattern.test(h)) return provider;
   return undefined;
 }
-
-/**
- * The receiver's own signature in its reply: the front end that refused, a code only it writes. Microsoft 365
- * refuses for itself (5.7.708 from its own low-reputation pool) inside NDRs to recipients anywhere.
- */
-const REFUSER_SIGNATURES: ReadonlyArray<[Provider, RegExp]> = [
-  ['google', /\bgsmtp\b/],
-  ['microsoft', /\.(?:prod|protection)\.outlook\.com\b|(?<![\d.])(?:5\.7\.(?:5[01]\d|6[0-4]\d|7[0-5]\d)|4\.7\.[5-8]\d\d)(?![\d.])|\(A?S\d{3,11}\)|\bAS\(\d{3,12}\)/],
-];
 
 /**
  * Who refused decides, not where the recipient's mailbox is: the MX that answered (Remote-MTA / "host X
@@ -68,7 +78,7 @@ const REFUSER_SIGNATURES: ReadonlyArray<[Provider, RegExp]> = [
 export function providerOf(recipientDomain: string, remoteMta: string, text: string): Provider {
   const byDomain = byHost(recipientDomain);
   const byMx = byHost(remoteMta);
-  if (byMx) return byDomain && TABLE_OF[byDomain] === TABLE_OF[byMx] ? byDomain : byMx;
+  if (byMx) return byDomain && TABLE_OF.get(byDomain) === TABLE_OF.get(byMx) ? byDomain : byMx;
   for (const [provider, pattern] of REFUSER_SIGNATURES) if (pattern.test(text)) return provider;
   if (byDomain) return byDomain;
   for (const [provider, pattern] of TEXTS) if (pattern.test(text)) return provider;
@@ -78,7 +88,7 @@ export function providerOf(recipientDomain: string, remoteMta: string, text: str
 const TABLES_FOR = new Map<Provider, readonly RuleTable[]>();
 const LISTED_IP_FOR = new Map<Provider, readonly RegExp[]>();
 const WRAPPED_IP_FOR = new Map<Provider, readonly RegExp[]>();
-for (const [provider, own] of Object.entries(TABLE_OF) as Array<[Provider, RuleTable | undefined]>) {
+for (const [provider, own] of TABLE_OF) {
   const tables = own ? [own, orangeLaPoste, blocklists, generic] : [orangeLaPoste, blocklists, generic];
   TABLES_FOR.set(provider, tables);
   LISTED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp));

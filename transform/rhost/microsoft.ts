@@ -1,5 +1,6 @@
 // Microsoft: Outlook.com consumer (hotmail/outlook/live/msn) and Exchange Online Protection.
 // Rows follow shared/docs/receiver-codes.md §1; most specific first. ms_code: see docs/classification.md.
+import { receiver } from './receiver.ts';
 import { compactText, IP_BARE, IP_BRACKETED, re, type Rule, type RuleTable } from './rule.ts';
 
 const LEGACY = /\b((?:SC|DY|OU|RP)-00\d)\b/i;
@@ -106,3 +107,15 @@ export const microsoft: RuleTable = {
     re(String.raw`over IPv6 ${IP_BRACKETED}`),
   ],
 };
+
+export const microsoftReceiver = receiver({
+  table: microsoft,
+  brands: [{
+    provider: 'microsoft',
+    hosts: String.raw`protection\.outlook\.com|outlook.*|hotmail.*|live.*|msn\.com|passport\.com|messaging\.microsoft\.com|windowslive\.com`,
+    texts: /protection\.outlook\.com|postmaster\.live\.com|mail\.live\.com|sender\.office\.com|messaging\.microsoft\.com|\bA?S31[45]0\b|go\.microsoft\.com/i,
+    // Microsoft 365 refuses for itself (5.7.708 from its own low-reputation pool) inside NDRs to recipients anywhere
+    refuses: /\.(?:prod|protection)\.outlook\.com\b|(?<![\d.])(?:5\.7\.(?:5[01]\d|6[0-4]\d|7[0-5]\d)|4\.7\.[5-8]\d\d)(?![\d.])|\(A?S\d{3,11}\)|\bAS\(\d{3,12}\)/,
+    colour: '#d64545',
+  }],
+});

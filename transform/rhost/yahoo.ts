@@ -1,4 +1,5 @@
 // Yahoo / AOL (receiver-codes.md §2.2): bracketed tags; the IP is bare after "messages from".
+import { receiver } from './receiver.ts';
 import { IP_BARE, re, type RuleTable } from './rule.ts';
 
 export const yahoo: RuleTable = {
@@ -19,3 +20,13 @@ export const yahoo: RuleTable = {
   ],
   listedIp: [re(String.raw`messages from \[?${IP_BARE}\]?`), re(String.raw`from IP \[?${IP_BARE}\]?`)],
 };
+
+export const yahooReceiver = receiver({
+  table: yahoo,
+  brands: [{
+    provider: 'yahoo',
+    hosts: String.raw`yahoodns\.net|yahoo.*|ymail\.com|rocketmail\.com|aol.*|aim\.com`,
+    texts: /yahoo(?:inc)?\.com|\baol\.com|\[TSS?\d\d\]/i,
+    colour: '#7b4bd1',
+  }],
+});

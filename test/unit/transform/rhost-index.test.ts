@@ -27,7 +27,7 @@ const hosts: Array<[string, string, Provider]> = [
   ['live.example.org', '', 'other'],
   ['olive.com', '', 'other'],
   ['gmx.example.com', '', 'other'],
-  ['example.net', 'eu-smtp-inbound-1.mimecast.com', 'other'],
+  ['example.net', 'eu-smtp-inbound-1.mimecast.com', 'mimecast'], // a gateway, but the MX that refused: its own receiver since issue 12
 ];
 
 for (const [domain, mx, want] of hosts) {
@@ -48,6 +48,8 @@ const refusers: Array<[string, string, string, Provider]> = [
   ['kunde.example', '', '550 5.7.606 Access denied, banned sending IP [203.0.113.1]. https://sender.office.com/', 'microsoft'],
   ['kunde.example', '', '550-5.7.26 This mail has been blocked. - gsmtp', 'google'],
   ['kunde.example', '', '554 IP=203.0.113.4 - A problem occurred. (BL)', 'tonline'],
+  ['kunde.example', 'eu-smtp-inbound-2.mimecast.com', '550 Invalid Recipient', 'mimecast'],
+  ['kunde.example', '', '554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554', 'mimecast'],
   ['kunde.example', '', '550 5.1.1 user unknown', 'other'],
 ];
 for (const [domain, mx, text, want] of refusers) {

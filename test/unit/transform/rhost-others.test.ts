@@ -1,4 +1,4 @@
-// Gmail, Yahoo, United Internet, T-Online, Apple and block-list gateways through the real parse path.
+// Gmail, Yahoo, United Internet, T-Online, Apple, Mimecast and block-list gateways through the real parse path.
 import test from 'ava';
 import { runRhostTable, type Expect } from '../../fixtures/rhost/expect.ts';
 
@@ -15,6 +15,7 @@ const rows: Expect[] = [
   { file: 'tonline-nowl', msCode: '', category: 'ip_reputation', reason: 'badreputation', provider: 'tonline', listedIp: '198.51.100.21' },
   { file: 'apple-proofpoint', msCode: '', category: 'ip_blocklist', reason: 'blocked', provider: 'apple', listedIp: '203.0.113.55' },
   { file: 'apple-hme1', msCode: '', category: 'auth_failure', reason: 'authfailure', provider: 'apple', listedIp: null, sendingIp: '' },
+  { file: 'mimecast-tls-required', msCode: '', category: 'network', reason: 'failedstarttls', provider: 'mimecast', listedIp: null, sendingIp: '' },
   { file: 'spamcop-generic', msCode: '', category: 'ip_blocklist', reason: 'blocked', provider: 'other', listedIp: '198.51.100.24' },
 ];
 

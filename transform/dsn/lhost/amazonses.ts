@@ -16,6 +16,16 @@ const dsn = defineLhost({
   ],
 });
 
+/** SES notifications (JSON, possibly inside an SNS envelope) that are not bounces. */
+const SES_COMPLAINT = /\\?"notificationType\\?"\s*:\s*\\?"Complaint/;
+const SES_DELIVERY = /\\?"notificationType\\?"\s*:\s*\\?"Delivery\\?"/;
+
+/** An SES notification that is not a bounce: a complaint (a feedback report) or a delivery; undefined else. */
+export function sesNoticeOf(text: string): 'complaint' | 'delivery' | undefined {
+  if (SES_COMPLAINT.test(text)) return 'complaint';
+  return SES_DELIVERY.test(text) ? 'delivery' : undefined;
+}
+
 export const amazonses: Lhost = {
   name: 'amazonses',
   matches: dsn.matches,

@@ -3,7 +3,7 @@
  * X-PowerMTA-BounceCategory (PowerMTA's own reading of the SMTP session) → reason hint, as Sisimai's PowerMTA
  * module reads it. 'inactive-mailbox' is a disabled mailbox (suspend in our vocabulary).
  */
-export const POWERMTA_CATEGORIES: Readonly<Record<string, string>> = {
+const POWERMTA_CATEGORIES: Readonly<Record<string, string>> = {
   'bad-domain': 'hostunknown',
   'bad-mailbox': 'userunknown',
   'inactive-mailbox': 'suspend',
@@ -14,3 +14,13 @@ export const POWERMTA_CATEGORIES: Readonly<Record<string, string>> = {
   'routing-errors': 'systemerror',
   'spam-related': 'spamdetected',
 };
+
+const CATEGORY_FIELD = 'x-powermta-bouncecategory';
+
+/** Per-recipient fields PowerMTA adds to RFC 3464 groups, kept with the recipient they describe. */
+export const POWERMTA_RECIPIENT_FIELDS: readonly string[] = [CATEGORY_FIELD];
+
+/** PowerMTA's reading of one recipient group (fields by lower-case name) as a reason hint; undefined if none. */
+export function powermtaReasonHint(fields: ReadonlyMap<string, string>): string | undefined {
+  return POWERMTA_CATEGORIES[(fields.get(CATEGORY_FIELD) ?? '').trim().toLowerCase()];
+}
