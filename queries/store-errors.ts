@@ -1,4 +1,4 @@
-// What a store error means for the batch that got it (../shared/docs/ARCHITECTURE.md "Delivery guarantees"):
+// What a store error means for the batch that got it (docs/ARCHITECTURE.md "Delivery guarantees"):
 //   unavailable: the store cannot take anything now (unreachable, overloaded, refusing this user). Retrying the same
 //                rows later will work: wait with capped backoff, commit nothing, lose nothing.
 //   rejected:    the store answered and refused this data or this statement (a value a column refuses, a block

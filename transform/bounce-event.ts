@@ -1,5 +1,5 @@
 // The one record the pipeline produces: one BounceEvent per failed or delayed recipient.
-// Field names are the ClickHouse column names (see ../shared/docs/ARCHITECTURE.md and docs/SCHEMA.md).
+// Field names are the ClickHouse column names (see docs/ARCHITECTURE.md and docs/SCHEMA.md).
 import type { Category, Provider, Reason } from './vocabulary.ts';
 import { normalizeLineEnds } from './mime.ts';
 import { parseBounce, type ParseOutcome } from './dsn/index.ts';

@@ -1,5 +1,5 @@
 // Microsoft: Outlook.com consumer (hotmail/outlook/live/msn) and Exchange Online Protection.
-// Rows follow shared/docs/receiver-codes.md §1; most specific first. ms_code: see docs/classification.md.
+// Rows follow docs/receiver-codes.md §1; most specific first. ms_code: see docs/classification.md.
 import { receiver } from './receiver.ts';
 import { compactText, IP_BARE, IP_BRACKETED, re, type Rule, type RuleTable } from './rule.ts';
 
