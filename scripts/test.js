@@ -21,6 +21,7 @@ if (!env.KAFKA_BROKERS) {
       console.error('test: could not start the local Kafka broker (see above); Kafka tests will fail. Run `npm run kafka -- start` to see why.');
     } else {
       startedBroker = true;
+      spawnSync(process.execPath, [path.join(root, 'scripts/kafka/warm.mjs'), LOCAL], { stdio: 'inherit', env });
     }
   }
   env.KAFKA_BROKERS = LOCAL;
