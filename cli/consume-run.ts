@@ -72,7 +72,7 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     retry: opts.retry,
     log,
   }));
-  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
+  const transformOptions = config.parse; // exactly the transform options: a new one reaches the workers without an edit here
   const workers = opts.transformWorkers ?? config.transformWorkers;
   const pool = workers > 0 ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker }) : null;
   const tally = emptyTally();

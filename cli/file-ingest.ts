@@ -40,7 +40,7 @@ export async function ingestFiles(config: Readonly<Config>, paths: string[], o: 
   const deadLetters = createFileDeadLetterWriter(config.store.dataDir);
   const metrics = o.metrics ?? null;
   const sink = instrumentSink(metrics, createSink({ insert: instrumentInsert(metrics, o.wrapInsert ? o.wrapInsert(base) : base), deadLetters, log: o.log }));
-  const transformOptions = { maxMessageBytes: config.parse.maxMessageBytes, hashLocalPart: config.parse.hashLocalPart, clockSkewMinutes: config.parse.clockSkewMinutes };
+  const transformOptions = config.parse; // exactly the transform options: a new one reaches the workers without an edit here
   const pool = config.transformWorkers > 0 ? createTransformPool({ size: config.transformWorkers, options: transformOptions, log: o.log }) : null;
   const pipeline = instrumentPipeline(metrics, createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform));
   const batcher = new Batcher(config.sink.maxBatchRows);
