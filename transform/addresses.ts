@@ -48,7 +48,8 @@ let lastHeaders: Header[] = [];
 export function parseHeaders(block: string): Header[] {
   if (block === lastBlock) return lastHeaders;
   const out: Header[] = [];
-  for (const line of block.split(/\r\n|\r|\n/)) {
+  // blocks come LF-normalised; a decoded enclosure may still carry CR (split by a string is the fast path)
+  for (const line of block.includes('\r') ? block.split(/\r\n|\r|\n/) : block.split('\n')) {
     if (line === '') break;
     if (/^[ \t]/.test(line)) {
       const last = out[out.length - 1];
@@ -126,7 +127,7 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
   const ours = baseDomain(BY_HOST.exec(lowest?.value ?? '')?.[1] ?? '');
   if (!ours) return '';
   for (const h of received.slice(0, -1)) {
-    const [fromPart = '', byPart = ''] = h.value.split(/\sby\s/i);
+    const [fromPart, byPart] = splitAtBy(h.value);
     if (baseDomain(byPart.trim().split(/[\s;(]/)[0] ?? '') === ours) continue;
     if (!fromPart.toLowerCase().includes(ours)) continue;
     for (const m of fromPart.matchAll(FROM_IPS)) {
@@ -135,6 +136,18 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
     }
   }
   return '';
+}
+
+const BY_WORD = /\sby\s/gi;
+
+/** The first two pieces of `value.split(/\sby\s/i)` without splitting the rest of the header. */
+function splitAtBy(value: string): [string, string] {
+  BY_WORD.lastIndex = 0;
+  const first = BY_WORD.exec(value);
+  if (!first) return [value, ''];
+  const start = BY_WORD.lastIndex;
+  const second = BY_WORD.exec(value);
+  return [value.slice(0, first.index), value.slice(start, second ? second.index : value.length)];
 }
 
 /** example-hoster.net for mo-out01.example-hoster.net (example.co.uk kept whole); '' for none. */
