@@ -128,7 +128,7 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
   if (!ours) return '';
   for (const h of received.slice(0, -1)) {
     const [fromPart, byPart] = splitAtBy(h.value);
-    if (baseDomain(byPart.trim().split(/[\s;(]/)[0] ?? '') === ours) continue;
+    if (baseDomain(FIRST_TOKEN.exec(byPart.trim())![0]) === ours) continue;
     if (!fromPart.toLowerCase().includes(ours)) continue;
     for (const m of fromPart.matchAll(FROM_IPS)) {
       const ip = normaliseIp(m[1] ?? m[2] ?? '');
@@ -139,6 +139,8 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
 }
 
 const BY_WORD = /\sby\s/gi;
+/** What `.split(/[\s;(]/)[0]` gives, without splitting the rest. */
+const FIRST_TOKEN = /^[^\s;(]*/;
 
 /** The first two pieces of `value.split(/\sby\s/i)` without splitting the rest of the header. */
 function splitAtBy(value: string): [string, string] {

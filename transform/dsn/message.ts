@@ -103,6 +103,10 @@ function isAttachment(part: MimePart): boolean {
   return /^attachment/i.test(header(part.headers, 'content-disposition'));
 }
 
+/** The markers as one alternation: one regex run per line instead of one per marker (all are /i, no flags else). */
+const ANY_ORIGINAL_MARKER = new RegExp(ORIGINAL_MESSAGE_MARKERS.map((re) => `(?:${re.source})`).join('|'), 'i');
+if (ORIGINAL_MESSAGE_MARKERS.some((re) => re.flags !== 'i')) throw new Error('markers.ts: every marker is written with the i flag and no other');
+
 /** Offset of the first line that starts the inline original, or -1. */
 function findOriginalMarker(text: string): number {
   let pos = 0;
@@ -111,7 +115,7 @@ function findOriginalMarker(text: string): number {
     if (end === -1) end = text.length;
     const line = text.slice(pos, end).trim();
     // cheap prefilter on the first letter of the markers
-    if (/^[-OoCcBbTtIi]/.test(line) && ORIGINAL_MESSAGE_MARKERS.some((re) => re.test(line))) return pos;
+    if (/^[-OoCcBbTtIi]/.test(line) && ANY_ORIGINAL_MARKER.test(line)) return pos;
     pos = end + 1;
   }
   return -1;
