@@ -51,7 +51,7 @@ export function parseHeaders(block: string): Header[] {
   // blocks come LF-normalised; a decoded enclosure may still carry CR (split by a string is the fast path)
   for (const line of block.includes('\r') ? block.split(/\r\n|\r|\n/) : block.split('\n')) {
     if (line === '') break;
-    if (/^[ \t]/.test(line)) {
+    if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
       const last = out[out.length - 1];
       if (last) last.value += ' ' + line.trim();
       continue;
@@ -111,7 +111,7 @@ function messageSendingIp(fields: DsnFields): string {
 
 function ipFromReceived(headers: Header[], reportingMta: string): string {
   const received = headers.filter((h) => h.name === 'received');
-  const reporter = reportingMta.replace(/^\s*dns\s*;\s*/i, '').split(/[\s([]/)[0]?.toLowerCase() ?? '';
+  const reporter = REPORTER_HOST.exec(reportingMta.replace(/^\s*dns\s*;\s*/i, ''))![0].toLowerCase();
   // 1. a hop whose "by" names the reporting MTA together with its own address, or whose "from" names it with
   //    the address the next hop saw (a later relay, or a receiver that accepted first); internal hops skipped
   for (const h of received) {
@@ -139,6 +139,8 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
 }
 
 const BY_WORD = /\sby\s/gi;
+/** What `.split(/[\s([]/)[0]` gives, without splitting the rest. */
+const REPORTER_HOST = /^[^\s([]*/;
 /** What `.split(/[\s;(]/)[0]` gives, without splitting the rest. */
 const FIRST_TOKEN = /^[^\s;(]*/;
 

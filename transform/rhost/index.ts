@@ -10,6 +10,7 @@ import { mimecastReceiver } from './mimecast.ts';
 import { orangeLaPoste } from './orange-laposte.ts';
 import type { Brand } from './receiver.ts';
 import { compactPattern, type RuleTable } from './rule.ts';
+import { PatternTable } from '../pattern-table.ts';
 import { tonlineReceiver } from './tonline.ts';
 import { yahooReceiver } from './yahoo.ts';
 
@@ -50,14 +51,14 @@ const TLD = String.raw`(?:[a-z]{2,6}|co\.[a-z]{2}|com?\.[a-z]{2})`;
 const host = (brands: string): RegExp => new RegExp(String.raw`(?:^|\.)(?:${brands.replaceAll('.*', `\.${TLD}`)})$`);
 
 /** Provider by host or domain name (MX host or recipient domain); first row whose pattern matches wins. */
-const HOSTS: ReadonlyArray<[Provider, RegExp]> = BRANDS.map((b) => [b.brand.provider, host(b.brand.hosts)]);
+const HOSTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, host(b.brand.hosts)]));
 
 /** Provider by the receiver's own words, when neither host nor recipient domain told us. */
-const TEXTS: ReadonlyArray<[Provider, RegExp]> = BRANDS.map((b) => [b.brand.provider, b.brand.texts]);
+const TEXTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, b.brand.texts]));
 
 /** The receiver's own signature in its reply: the front end that refused, a code only it writes. */
-const REFUSER_SIGNATURES: ReadonlyArray<[Provider, RegExp]> = BRANDS.flatMap((b) =>
-  b.brand.refuses ? [[b.brand.provider, b.brand.refuses] as [Provider, RegExp]] : [],
+const REFUSER_SIGNATURES = new PatternTable<Provider>(
+  BRANDS.flatMap((b) => (b.brand.refuses ? [[b.brand.provider, b.brand.refuses] as [Provider, RegExp]] : [])),
 );
 
 const TABLE_OF = new Map<Provider, RuleTable | undefined>([...BRANDS.map((b): [Provider, RuleTable] => [b.brand.provider, b.table]), ['other', undefined]]);
@@ -65,8 +66,7 @@ const TABLE_OF = new Map<Provider, RuleTable | undefined>([...BRANDS.map((b): [P
 function byHost(host: string): Provider | undefined {
   const h = host.trim().toLowerCase().replace(/\.$/, '');
   if (!h) return undefined;
-  for (const [provider, pattern] of HOSTS) if (pattern.test(h)) return provider;
-  return undefined;
+  return HOSTS.first(h);
 }
 
 /**
@@ -79,10 +79,10 @@ export function providerOf(recipientDomain: string, remoteMta: string, text: str
   const byDomain = byHost(recipientDomain);
   const byMx = byHost(remoteMta);
   if (byMx) return byDomain && TABLE_OF.get(byDomain) === TABLE_OF.get(byMx) ? byDomain : byMx;
-  for (const [provider, pattern] of REFUSER_SIGNATURES) if (pattern.test(text)) return provider;
+  const refuser = REFUSER_SIGNATURES.first(text);
+  if (refuser) return refuser;
   if (byDomain) return byDomain;
-  for (const [provider, pattern] of TEXTS) if (pattern.test(text)) return provider;
-  return 'other';
+  return TEXTS.first(text) ?? 'other';
 }
 
 const TABLES_FOR = new Map<Provider, readonly RuleTable[]>();
