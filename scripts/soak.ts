@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     await admin.connect();
     await createTopicsAndWait(admin, [{ topic, numPartitions: Number(values.partitions) }, { topic: `${topic}-dlq`, numPartitions: 1 }]);
     await admin.disconnect();
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     for (let i = 0; i < records; i += 2000) {
       const messages = [];

@@ -42,7 +42,8 @@ export async function createTopic(topic: string, numPartitions: number): Promise
 }
 
 export async function produce(topic: string, messages: Message[]): Promise<void> {
-  const producer = testKafka().producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // idempotent like the product's producers: a retried send on a busy broker must not write a record twice
+  const producer = testKafka().producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 500) {

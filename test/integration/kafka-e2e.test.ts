@@ -121,7 +121,7 @@ test.serial('produce: files and mbox → one record each, key = sha256 of the by
   const config = configFor('prod', 1);
   const kafka = createKafka(config, () => undefined);
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await Promise.all([admin.connect(), producer.connect()]);
   let files = 0;
   try {
