@@ -12,7 +12,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
   const at = args.indexOf(`--${name}`);
-  return at === -1 ? fallback : args[at + 1]!;
+  return at === -1 ? fallback : args[at + 1];
 };
 const copies = Number(opt('copies', '20'));
 const rounds = Number(opt('rounds', '3'));
@@ -77,7 +77,7 @@ for (let r = 0; r < rounds; r++) {
     process.stdout.write(`  round ${r + 1} ${c.name.padEnd(30)} ${(t.ms / 1000).toFixed(2).padStart(7)} s  ${(files / t.ms * 1000).toFixed(0).padStart(6)} msg/s${t.ok ? '' : '  FAILED'}  ${t.note.slice(0, 120)}\n`);
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rate = (name: string) => (files / median(times.get(name)!)) * 1000;
 process.stdout.write('\n');
 for (const c of cmds) process.stdout.write(`${c.name.padEnd(30)} median ${(median(times.get(c.name)!) / 1000).toFixed(2).padStart(7)} s  ${rate(c.name).toFixed(0).padStart(6)} msg/s\n`);

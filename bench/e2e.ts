@@ -86,6 +86,7 @@ async function rawConsume(): Promise<number> {
   await new Promise<void>((resolve) => {
     void consumer.run({
       autoCommit: false, eachBatchAutoResolve: false,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs makes them arrow functions
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
         n += batch.messages.length;
         resolveOffset(batch.lastOffset());

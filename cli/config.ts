@@ -175,7 +175,7 @@ export function testConfig(overrides: { [K in keyof Config]?: Partial<Config[K]>
   const merged = { ...base } as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     const current = (base as unknown as Record<string, unknown>)[key];
-    merged[key] = typeof current === 'object' && current !== null ? { ...(current as object), ...(value as object) } : value;
+    merged[key] = typeof current === 'object' && current !== null ? { ...current, ...(value as object) } : value;
   }
   return deepFreeze(merged as unknown as Config);
 }

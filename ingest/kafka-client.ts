@@ -154,6 +154,7 @@ export async function explainingKafkaErrors<T>(config: { kafka: KafkaOptions }, 
 function errorChain(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a link without a message is a thrown string
     const message = (e as Error).message ?? String(e);
     if (!parts.includes(message)) parts.push(message);
     e = (e as { originalError?: unknown }).originalError ?? (e as Error).cause;

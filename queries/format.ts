@@ -29,6 +29,7 @@ function cell(v: unknown): string {
   if (Array.isArray(v)) return v.map(cell).join(',');
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') return JSON.stringify(v);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects, arrays and dates are handled above
   return String(v);
 }
 

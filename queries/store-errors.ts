@@ -49,7 +49,7 @@ function codeAndMessage(err: unknown): { code: string; message: string } {
   let code = '';
   for (let depth = 0; e && depth < 5; depth++) {
     const o = e as { code?: unknown; message?: unknown; cause?: unknown };
-    if (!code && o.code !== undefined && o.code !== null && String(o.code) !== '') code = String(o.code);
+    if (!code && (typeof o.code === 'string' || typeof o.code === 'number') && String(o.code) !== '') code = String(o.code);
     if (typeof o.message === 'string') messages.push(o.message);
     e = o.cause;
   }

@@ -75,7 +75,7 @@ for (let i = from; i < from + n; i++, done++) {
     mkdirSync(saveDir, { recursive: true });
     writeFileSync(path.join(saveDir, `seed${seed}-${i}.eml`), input.bytes);
   }
-  if (slowest.length < top || ms > slowest[slowest.length - 1]!.ms) {
+  if (slowest.length < top || ms > slowest[slowest.length - 1].ms) {
     slowest.push({ index: i, ms, kind: input.kind, base: input.base, bytes: input.bytes.length });
     slowest.sort((a, b) => b.ms - a.ms);
     if (slowest.length > top) slowest.pop();

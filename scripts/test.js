@@ -55,7 +55,7 @@ function runAva(args) {
   });
 }
 
-let result = { status: 1, passed: 0, failed: 0, skipped: 0 };
+let result;
 try {
   result = await runAva(process.argv.slice(2));
 } finally {

@@ -159,7 +159,7 @@ export function baseDomain(host: string): string {
   const labels = host.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
   if (labels.length < 2) return '';
   const n = labels.length;
-  const take = n >= 3 && labels[n - 1]!.length === 2 && /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/.test(labels[n - 2]!) ? 3 : 2;
+  const take = n >= 3 && labels[n - 1].length === 2 && /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/.test(labels[n - 2]) ? 3 : 2;
   return labels.slice(-take).join('.');
 }
 

@@ -18,7 +18,7 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
   const receivedAt = isoWithMs(origin.receivedAt);
   const verdicts = fields.recipients.map((rcpt) => classify(rcpt, fields));
   return fields.recipients.map((rcpt, index) => {
-    const verdict = verdicts[index]!;
+    const verdict = verdicts[index];
     const sendingIp = sendingIpOf(rcpt, fields, verdict, verdicts);
     const recipient = options.hashLocalPart ? hashLocalPart(rcpt.recipient) : rcpt.recipient;
     const when = notInFuture(bouncedAt(rcpt, fields, origin.receivedAt), origin.receivedAt, options.clockSkewMinutes);

@@ -71,6 +71,7 @@ export interface TransformOptions {
  * The only entry point ingest/ calls: raw bytes of one message → events, a skip (non-bounce) or a dlq result.
  * Never throws for bad input. Deterministic: the same bytes (any line ending) give the same events.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- a throw becomes a rejection, as from the pool
 export async function toBounceEvents(raw: Buffer, origin: RecordOrigin, options: TransformOptions): Promise<TransformResult> {
   return toBounceEventsSync(raw, origin, options);
 }

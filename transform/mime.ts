@@ -102,7 +102,6 @@ export function header(headers: MimeHeaders, name: string): string {
 
 function decodeHeaderValue(v: string): string {
   if (v.length > MAX_HEADER_VALUE_CHARS) v = v.slice(0, MAX_HEADER_VALUE_CHARS);
-  // eslint-disable-next-line no-control-regex
   if (/[\x80-\xff]/.test(v)) v = Buffer.from(v, 'latin1').toString('utf8');
   if (v.includes('=?')) {
     try {
@@ -135,11 +134,11 @@ export function simpleHeaderValue(raw: string): { value: string; params: Record<
   const m = SIMPLE_VALUE.exec(raw);
   if (!m) return null;
   const params: Record<string, string> = {};
-  for (const p of m[2]!.matchAll(SIMPLE_PARAM)) {
-    const key = p[1]!.toLowerCase();
+  for (const p of m[2].matchAll(SIMPLE_PARAM)) {
+    const key = p[1].toLowerCase();
     if (!Object.hasOwn(params, key)) params[key] = p[2] ?? p[3] ?? '';
   }
-  return { value: m[1]!, params };
+  return { value: m[1], params };
 }
 
 function walk(headers: MimeHeaders, contentType: string, params: Record<string, string>, body: string, out: MimePart[], depth: number): void {

@@ -22,7 +22,7 @@ export interface TransformPoolOptions {
 
 export interface TransformPool {
   readonly size: number;
-  transform(raw: Buffer, origin: RecordOrigin, options?: TransformOptions): Promise<TransformResult>;
+  transform: (raw: Buffer, origin: RecordOrigin, options?: TransformOptions) => Promise<TransformResult>;
   /** how many records callers should start ahead to keep every worker busy */
   readonly window: number;
   readonly crashes: number;

@@ -87,6 +87,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs makes them arrow functions
     const { batch, resolveOffset, heartbeat } = payload;
     // The payload's commit works while the consumer is stopping (consumer.commitOffsets is a no-op then),
     // so a graceful shutdown commits the chunk it finished.
@@ -111,6 +112,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     } finally {
       clearInterval(beat);
     }
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the heartbeat's rejection, as it came
     if (heartbeatFailure) throw heartbeatFailure;
   }
 
@@ -133,6 +135,7 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     commit: (offset: number, metadata: string) => Promise<void>,
     heartbeatFailed: () => unknown,
   ): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs makes them arrow functions
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const partition = batch.partition;
     let forcedLast = await intentFor(partition, Number(messages[0].offset));
@@ -183,17 +186,17 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     // Records run through the pipeline up to `window` ahead (in parallel with a transform pool) and are taken
     // back strictly in offset order, so chunks, tokens and commits are the same as one at a time.
     const window = Math.max(1, o.window ?? 1);
-    const ahead: { record: RawRecord; result: Promise<StepResult> }[] = [];
+    const ahead = new Map<number, { record: RawRecord; result: Promise<StepResult> }>();
     let started = 0;
     let n = 0;
     for (let i = 0; i < messages.length; i++) {
       if (!isRunning() || isStale() || heartbeatFailed()) break;
       for (; started < messages.length && started < i + window; started++) {
         const record = toRawRecord(topic, partition, messages[started]);
-        ahead[started] = { record, result: o.pipeline(record) };
+        ahead.set(started, { record, result: o.pipeline(record) });
       }
-      const { record, result } = ahead[i];
-      delete ahead[i];
+      const { record, result } = ahead.get(i)!;
+      ahead.delete(i);
       batcher.add({ record, result: await result });
       const atForced = forcedLast !== undefined && record.offset! >= forcedLast;
       if (atForced || (forcedLast === undefined && batcher.full())) {

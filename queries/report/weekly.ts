@@ -118,8 +118,8 @@ function toTotals(rows: Row[]): TotalRow[] {
   const now = get('this');
   const before = get('previous');
   return TOTAL_METRICS.map(({ metric, label }) => {
-    const a = num((now as Row)[metric]);
-    const b = num((before as Row)[metric]);
+    const a = num(now[metric]);
+    const b = num(before[metric]);
     return { metric, label, this_week: a, previous_week: b, change_pct: changePct(a, b) };
   });
 }

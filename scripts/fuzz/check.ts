@@ -24,7 +24,7 @@ export function eventProblems(e: BounceEvent): string[] {
   if (e.sending_ip && isIP(e.sending_ip) === 0) bad('sending_ip', 'not an IP');
   if (e.sending_prefix) {
     const m = PREFIX.exec(e.sending_prefix);
-    if (!m || isIP(m[1]!) === 0 || Number(m[2]) > 128) bad('sending_prefix', 'not a CIDR prefix');
+    if (!m || isIP(m[1]) === 0 || Number(m[2]) > 128) bad('sending_prefix', 'not a CIDR prefix');
   }
   if (e.sending_ip && !e.sending_prefix) bad('sending_prefix', 'missing for a sending IP');
   if (e.listed_ip !== null && isIP(e.listed_ip) === 0) bad('listed_ip', 'not an IP');

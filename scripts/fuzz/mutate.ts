@@ -23,7 +23,7 @@ export interface FuzzInput {
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);
-const pick = <T>(r: Rand, xs: readonly T[]): T => xs[int(r, xs.length)]!;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[int(r, xs.length)];
 
 /** Tokens that once made (or could make) a parser loop or backtrack when repeated. */
 const HOSTILE_TOKENS = [
@@ -69,7 +69,7 @@ function tokenRun(s: string, r: Rand): string {
 }
 
 function boundariesOf(s: string): string[] {
-  return [...s.matchAll(/boundary\s*=\s*"?([^";\s]+)"?/gi)].map((m) => m[1]!);
+  return [...s.matchAll(/boundary\s*=\s*"?([^";\s]+)"?/gi)].map((m) => m[1]);
 }
 
 function breakBoundaries(s: string, r: Rand): string {
@@ -91,7 +91,7 @@ function dupOrDropLines(s: string, r: Rand): string {
   let size = s.length;
   for (let i = 0; i < n && lines.length; i++) {
     const at = int(r, lines.length);
-    const line = lines[at]!;
+    const line = lines[at];
     if (r() < 0.5) {
       lines.splice(at, 1);
       continue;
@@ -208,7 +208,7 @@ export function makeInput(bases: readonly { name: string; bytes: Buffer }[], see
   const r = rng((seed * 0x9e3779b1) ^ index);
   if (bases.length === 0 || r() < 0.125) {
     const name = pick(r, Object.keys(GENERATORS));
-    return { kind: `gen:${name}`, base: '', bytes: cap(GENERATORS[name]!(r)) };
+    return { kind: `gen:${name}`, base: '', bytes: cap(GENERATORS[name](r)) };
   }
   const base = pick(r, bases);
   let s = base.bytes.toString('latin1');
@@ -217,7 +217,7 @@ export function makeInput(bases: readonly { name: string; bytes: Buffer }[], see
   for (let i = 0; i < n; i++) {
     const name = pick(r, Object.keys(MUTATIONS));
     kinds.push(name);
-    s = MUTATIONS[name]!(s, r);
+    s = MUTATIONS[name](s, r);
     if (s.length > MAX_INPUT_BYTES) s = s.slice(0, MAX_INPUT_BYTES);
   }
   return { kind: kinds.join('+'), base: base.name, bytes: cap(s) };

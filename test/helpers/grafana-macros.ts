@@ -130,10 +130,10 @@ export function expandMacros(sql: string, t: QueryTime): string {
     const re = new RegExp(`\\$__${name}\\b`, 'g');
     const matches: { full: string; args: string[] }[] = [];
     for (const m of raw.matchAll(re)) {
-      const end = m.index! + m[0].length;
+      const end = m.index + m[0].length;
       const [args, length] = parseArgs(raw.slice(end));
       if (length < 0) throw new MacroError(`failed to parse macro arguments (missing close bracket?) at $__${name}`);
-      matches.push({ full: raw.slice(m.index!, end + length), args });
+      matches.push({ full: raw.slice(m.index, end + length), args });
     }
     for (const m of matches) raw = raw.split(m.full).join(macros[name](t, m.args));
   }

@@ -90,7 +90,7 @@ const param = { since: new Date(S), until: new Date(T) };
 
 test('the boundary itself: exactly one gap of silence continues an episode, one second more ends it', async (t) => {
   const rows = await runNamed<Record<string, unknown>>(store, 'new-listings', param);
-  const key = rows.map((r) => `${ip(r)} ${r.first_seen} ${r.last_seen} ${r.rejections} ${r.still_active}`);
+  const key = rows.map((r) => `${ip(r)} ${String(r.first_seen)} ${String(r.last_seen)} ${String(r.rejections)} ${String(r.still_active)}`);
   t.deepEqual(sorted(key), sorted([
     `198.51.100.1 ${at(T - 30 * H)} ${at(T - GAP)} 2 1`,
     `198.51.100.2 ${at(T - 30 * H)} ${at(T - GAP - SEC)} 2 0`,

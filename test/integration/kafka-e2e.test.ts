@@ -117,7 +117,7 @@ test.serial('produce: files and mbox → one record each, key = sha256 of the by
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-produce-'));
   const set = bounceSet(3, 'prod');
   fs.writeFileSync(path.join(dir, 'a.eml'), set.messages[0]);
-  fs.writeFileSync(path.join(dir, 'b.mbox'), set.messages.slice(1).map((m) => `From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n${m}\n`).join(''));
+  fs.writeFileSync(path.join(dir, 'b.mbox'), set.messages.slice(1).map((m) => `From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n${m.toString()}\n`).join(''));
   const config = configFor('prod', 1);
   const kafka = createKafka(config, () => undefined);
   const admin = kafka.admin();
@@ -158,6 +158,7 @@ test.serial('a chunk inserted but not committed before a crash is rebuilt with t
   await new Promise<void>((resolve) => {
     void crashed.run({
       autoCommit: false, eachBatchAutoResolve: false,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs makes them arrow functions
       eachBatch: async ({ batch, commitOffsetsIfNecessary }) => {
         if (landed.length > 0) return;
         for (const m of batch.messages.filter((x) => Number(x.offset) >= 10 && Number(x.offset) <= 19)) {

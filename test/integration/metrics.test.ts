@@ -21,7 +21,7 @@ const { tmp, topics } = withStoreAndTopics(test, 'bp-metrics-', (s) => { store =
 /** promtool's verdict on an exposition: exit 0 and no lint output. */
 function promtool(t: import('ava').ExecutionContext, text: string): void {
   if (!PROMTOOL) throw new Error('promtool not found: apt-get install -y prometheus (Debian package with promtool)');
-  const r = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text });
+  const r = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
   t.is(r.status, 0, `promtool check metrics:\n${r.stdout}${r.stderr}`);
   t.is(`${r.stdout}${r.stderr}`.trim(), '', 'no lint findings');
 }

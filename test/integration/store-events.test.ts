@@ -66,11 +66,11 @@ test.serial('an empty batch is a no-op; a batch needs a token', async (t) => {
 test.serial('bad data is a non-retriable StoreWriteError that names the problem; nothing of the batch lands', async (t) => {
   const before = (await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n;
   const err = await t.throwsAsync(insertEvents(store, [makeEvent(), makeEvent({ sending_ip: 'not-an-ip' })], 'bad:1'), { instanceOf: StoreWriteError });
-  t.false(err!.retriable);
-  t.is(err!.stage, 'store');
-  t.regex(err!.message, /CANNOT_PARSE_IPV6|sending_ip/);
+  t.false(err.retriable);
+  t.is(err.stage, 'store');
+  t.regex(err.message, /CANNOT_PARSE_IPV6|sending_ip/);
   const err2 = await t.throwsAsync(insertEvents(store, [makeEvent({ bounced_at: 'last tuesday' })], 'bad:2'), { instanceOf: StoreWriteError });
-  t.false(err2!.retriable);
+  t.false(err2.retriable);
   t.is((await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n, before);
   // the failed inserts left no token behind: a good batch still lands
   await insertEvents(store, [makeEvent({ event_id: 'ev-after-bad' })], 'good:after-bad');
@@ -82,12 +82,12 @@ test.serial('an unreachable server is a retriable StoreWriteError', async (t) =>
   const down: Store = { client, database: 'bounces', kind: 'server', close: () => client.close() };
   try {
     const err = await t.throwsAsync(insertEvents(down, [makeEvent()], 'down:1'), { instanceOf: StoreWriteError });
-    t.true(err!.retriable);
+    t.true(err.retriable);
   } finally {
     await down.close();
   }
   const openErr = await t.throwsAsync(openStore(testConfig({ store: { url: 'http://127.0.0.1:9' } }).store), { instanceOf: BouncePipelineError });
-  t.regex(openErr!.message, /cannot use the ClickHouse server at http:\/\/127\.0\.0\.1:9.*CLICKHOUSE_URL/);
+  t.regex(openErr.message, /cannot use the ClickHouse server at http:\/\/127\.0\.0\.1:9.*CLICKHOUSE_URL/);
 });
 
 test('error kinds: the data or the statement is final (split it), an unavailable or overloaded store is waited for', (t) => {

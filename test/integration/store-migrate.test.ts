@@ -54,8 +54,8 @@ test.serial('a migration changed after it was applied is refused with a clear me
     clickhouse_settings: { mutations_sync: '2' },
   });
   const err = await t.throwsAsync(migrate(store, store.config.store), { instanceOf: MigrationError });
-  t.regex(err!.message, /migration 0002_bounce_hourly was changed after it was applied/);
-  t.regex(err!.message, /put the change in a new migration/);
+  t.regex(err.message, /migration 0002_bounce_hourly was changed after it was applied/);
+  t.regex(err.message, /put the change in a new migration/);
   const good = loadMigrations().find((m) => m.name === '0002_bounce_hourly')!.checksum;
   await store.client.command({
     query: 'ALTER TABLE schema_migrations UPDATE checksum = {c:String} WHERE name = {n:String}',

@@ -36,8 +36,8 @@ test.serial('a pending migration and a user that may not apply it: a clear error
   for (const f of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, '9999_later.sql'), 'CREATE TABLE IF NOT EXISTS later (a UInt8) ENGINE = MergeTree ORDER BY a;\n');
   const err = await t.throwsAsync(migrate(store, { ...store.config.store, migrationsDir: dir }), { instanceOf: MigrationError });
-  t.regex(err!.message, /1 migration\(s\) pending \(9999_later\)/);
-  t.regex(err!.message, /bounce-pipeline migrate.*bounce_admin/);
+  t.regex(err.message, /1 migration\(s\) pending \(9999_later\)/);
+  t.regex(err.message, /bounce-pipeline migrate.*bounce_admin/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -45,7 +45,7 @@ test.serial('a store never migrated and a user that may not create the schema: a
   await store.client.command({ query: 'USE never_migrated' });
   try {
     const err = await t.throwsAsync(ensureSchema(store, store.config), { instanceOf: MigrationError });
-    t.regex(err!.message, /no schema yet.*bounce-pipeline migrate/);
+    t.regex(err.message, /no schema yet.*bounce-pipeline migrate/);
   } finally {
     await store.client.command({ query: `USE ${store.database}` });
   }

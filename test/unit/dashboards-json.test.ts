@@ -10,6 +10,7 @@ import YAML from 'yaml';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.join(root, 'dashboards');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- dashboard JSON: a wrong path fails the test
 type Json = any;
 // The ClickHouse dashboards; pipeline-health.json reads Prometheus (test/unit/dashboard-pipeline-health.test.ts).
 const PROMETHEUS_DASHBOARDS = new Set(['pipeline-health.json']);

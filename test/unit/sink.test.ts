@@ -52,7 +52,7 @@ test('a store that stays down: the sink waits (one log line), commits nothing, a
   const lines: string[] = [];
   const sink = createSink({ insert: async () => { calls++; throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }); }, deadLetters: dl, retry: FAST, log: (l) => lines.push(l) });
   const err = await t.throwsAsync(sink.write([ok(1), dlq(2)], 'tok', { abandon: () => calls >= 50 }), { instanceOf: StoreWriteError });
-  t.true(err!.retriable);
+  t.true(err.retriable);
   t.is(calls, 50, 'no last attempt: it kept trying until abandoned');
   t.is(lines.filter((l) => l.includes('sink.store_unavailable waiting for')).length, 1, 'one line for the whole wait');
   t.is(dl.letters.length, 0, 'no partial acknowledgement: the DLQ write waits for the insert');

@@ -3,7 +3,7 @@
 /** x.y.z not inside an IP address or version number. */
 const ENHANCED = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
 /** a 3-digit SMTP reply code (RFC 5321 2xx values, 4xx/5xx) not inside a number, date, IP or path. */
-const REPLY = /(?<![\d.\/\-+$=]|[0-9A-Fa-f]:)(2(?:1[14]|2[01]|35|5[0-3])|[45][0-5]\d)(?=[\s\-,;:)\]]|$)/g;
+const REPLY = /(?<![\d./\-+$=]|[0-9A-Fa-f]:)(2(?:1[14]|2[01]|35|5[0-3])|[45][0-5]\d)(?=[\s\-,;:)\]]|$)/g;
 
 const REPLY_THEN_ENHANCED = /(?<![\d.])[245]\d\d[ -]['"#(]?([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
 
@@ -115,7 +115,7 @@ export function commandIn(text: string): string {
   if (text === '') return '';
   const lower = text.toLowerCase();
   for (const [re, cmd] of COMMANDS) {
-    if (NEEDLES[cmd]!.some((n) => lower.includes(n)) && re.test(text)) return cmd;
+    if (NEEDLES[cmd].some((n) => lower.includes(n)) && re.test(text)) return cmd;
   }
   return '';
 }
@@ -140,7 +140,7 @@ export function cleanDiagnostic(text: string): string {
 }
 
 /** a continuation prefix ("550-5.7.1 "), or the last line's ("550 5.7.1 "), inside the unfolded text */
-const MULTILINE_PREFIX = /(?<![\d.\w])([245]\d\d)[- ](?:([245]\.\d{1,3}\.\d{1,3}) )?(?=[A-Za-z(\[<'"])/g;
+const MULTILINE_PREFIX = /(?<![\d.\w])([245]\d\d)[- ](?:([245]\.\d{1,3}\.\d{1,3}) )?(?=[A-Za-z([<'"])/g;
 
 /**
  * "550-5.7.1 Unfortunately ... since part 550-5.7.1 of their network ..." → "550 5.7.1 Unfortunately ... since

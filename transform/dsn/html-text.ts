@@ -50,7 +50,7 @@ function stripTags(html: string): string {
     TAG_NAME.lastIndex = lt + 1;
     const m = TAG_NAME.exec(lower);
     const closing = lower[lt + 1] === '/';
-    const name = m && m.index === lt + 1 ? m[1]! : '';
+    const name = m && m.index === lt + 1 ? m[1] : '';
     i = gt + 1;
     if (!closing && SKIPPED_ELEMENTS.has(name)) {
       const end = find(`</${name}`, gt + 1);
@@ -72,7 +72,7 @@ export function htmlToText(html: string): string {
     .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{1,10}\d?);/gi, (whole, name: string) => {
       const n = name.toLowerCase();
       if (n.startsWith('#x')) return String.fromCodePoint(Math.min(parseInt(n.slice(2), 16), 0x10ffff) || 32);
-      if (n.startsWith('#')) return n in ENTITIES ? ENTITIES[n]! : String.fromCodePoint(Math.min(parseInt(n.slice(1), 10), 0x10ffff) || 32);
+      if (n.startsWith('#')) return n in ENTITIES ? ENTITIES[n] : String.fromCodePoint(Math.min(parseInt(n.slice(1), 10), 0x10ffff) || 32);
       return ENTITIES[n] ?? whole;
     })
     .replace(/[ \t\u00a0]+/g, ' ')

@@ -151,7 +151,7 @@ const HOST = /^[a-z0-9_.:-]+$/;
 /** "dns; mx.example.net [203.0.113.5]" → "mx.example.net" */
 function hostOf(value: string): string {
   const v = value.replace(/^\s*[\w-]+\s*;\s*/, '').trim();
-  const m = /^\[?([^\s\]\[;()]+)/.exec(v);
+  const m = /^\[?([^\s\][;()]+)/.exec(v);
   const host = m ? m[1].toLowerCase().replace(/\.$/, '') : '';
   // a host name or address literal (RFC 1035: at most 255 characters); anything else is junk, not a host
   return host.length <= 255 && HOST.test(host) ? host : '';

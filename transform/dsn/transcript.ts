@@ -11,7 +11,7 @@ export interface TranscriptCommands {
 
 const SENT = /^\s*>>>\s+([A-Za-z]{4,8})\b(.*)$/;
 const ANSWER = /^\s*<<<\s+([45]\d\d)\b(.*)$/;
-const ADDRESS = /<?([^\s<>()\[\]",;:@]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,})>?/g;
+const ADDRESS = /<?([^\s<>()[\]",;:@]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,})>?/g;
 
 /**
  * With PIPELINING, Sendmail prints only the last command of a batch (">>> DATA") and then every answer in the
@@ -31,10 +31,10 @@ export function transcriptCommands(text: string, recipients: ReadonlySet<string>
   const lines = text.split('\n');
   let sent = '';
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     const cmd = SENT.exec(line);
     if (cmd) {
-      sent = cmd[1]!.toUpperCase();
+      sent = cmd[1].toUpperCase();
       continue;
     }
     const answer = ANSWER.exec(line);
@@ -53,7 +53,7 @@ export function transcriptCommands(text: string, recipients: ReadonlySet<string>
 
 function namedRecipient(text: string, recipients: ReadonlySet<string>): string {
   for (const m of text.matchAll(ADDRESS)) {
-    const addr = m[1]!.toLowerCase().replace(/\.+$/, '');
+    const addr = m[1].toLowerCase().replace(/\.+$/, '');
     if (recipients.has(addr)) return addr;
   }
   return '';

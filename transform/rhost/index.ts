@@ -48,7 +48,7 @@ export function providerColour(name: string): string {
 
 /** A public suffix after a brand name: .de, .com, .co.uk, .com.au (not "live.example.org"). */
 const TLD = String.raw`(?:[a-z]{2,6}|co\.[a-z]{2}|com?\.[a-z]{2})`;
-const host = (brands: string): RegExp => new RegExp(String.raw`(?:^|\.)(?:${brands.replaceAll('.*', `\.${TLD}`)})$`);
+const host = (brands: string): RegExp => new RegExp(String.raw`(?:^|\.)(?:${brands.replaceAll('.*', String.raw`\.${TLD}`)})$`);
 
 /** Provider by host or domain name (MX host or recipient domain); first row whose pattern matches wins. */
 const HOSTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, host(b.brand.hosts)]));

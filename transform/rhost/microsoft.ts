@@ -23,7 +23,7 @@ export function microsoftSCode(text: string): string {
 /** The anti-spam rule number printed in a Microsoft text ("AS3130"); '' when none. AS3150/AS3140 are S-codes. */
 export function microsoftAsRule(text: string): string {
   for (const m of compactText(text).matchAll(AS_RULE_COMPACT)) {
-    const n = m[1] ?? m[2]!;
+    const n = m[1] ?? m[2];
     if (!/^31[45]0$/.test(n)) return `AS${n}`;
   }
   return '';

@@ -64,7 +64,7 @@ function wrappedNotice(offset: number, width: number, indent: string): Buffer {
   const padded = 'x'.repeat(offset) + S3150;
   const lines: string[] = [];
   for (let i = 0; i < padded.length; i += width) lines.push(padded.slice(i, i + width));
-  lines[0] = lines[0]!.slice(offset);
+  lines[0] = lines[0].slice(offset);
   return Buffer.from([
     'From: MAILER-DAEMON@mo-out01.example-hoster.net (Mail Delivery System)',
     'To: shop@kunde-a.example',

@@ -26,6 +26,7 @@ const hosts: Array<[string, string, Provider]> = [
   // look-alikes stay other
   ['live.example.org', '', 'other'],
   ['olive.com', '', 'other'],
+  ['liverco.uk', '', 'other'], // the dot after a brand is a dot: not live + any character + co.uk
   ['gmx.example.com', '', 'other'],
   ['example.net', 'eu-smtp-inbound-1.mimecast.com', 'mimecast'], // a gateway, but the MX that refused: its own receiver since issue 12
 ];
@@ -77,6 +78,6 @@ for (const [file, want] of real) {
     }
     const result = await toBounceEvents(fs.readFileSync(full), { receivedAt: new Date(0) }, { maxMessageBytes: 1 << 24 });
     t.is(result.kind, 'ok');
-    if (result.kind === 'ok') t.like(result.events[0]!, want);
+    if (result.kind === 'ok') t.like(result.events[0], want);
   });
 }

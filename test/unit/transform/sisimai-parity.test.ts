@@ -114,21 +114,21 @@ function parsed(file: string): DsnRecipient[] {
 
 test('fixture sendmail-01: pipelined transcript → RCPT, user unknown', (t) => {
   const [r] = parsed('sendmail-01');
-  t.is(r!.command, 'RCPT');
-  t.is(classify(r!, fields).reason, 'userunknown');
+  t.is(r.command, 'RCPT');
+  t.is(classify(r, fields).reason, 'userunknown');
 });
 
 test('fixture sendmail-data-01: refused after DATA with 5.2.1 → filtered', (t) => {
   const [r] = parsed('sendmail-data-01');
-  t.is(r!.command, 'DATA');
-  t.is(classify(r!, fields).reason, 'filtered');
+  t.is(r.command, 'DATA');
+  t.is(classify(r, fields).reason, 'filtered');
 });
 
 test('fixture postfix-mailfrom-01: "(in reply to MAIL FROM command)" survives the sender address inside the reply', (t) => {
   const [r] = parsed('postfix-mailfrom-01');
-  t.is(r!.recipient, 'ivan@example.net');
-  t.is(r!.command, 'MAIL');
-  t.is(classify(r!, fields).reason, 'rejected');
+  t.is(r.recipient, 'ivan@example.net');
+  t.is(r.command, 'MAIL');
+  t.is(classify(r, fields).reason, 'rejected');
 });
 
 test('isPublicIp / prefixOf IPv4 fast path agrees with the ranges ipaddr.js names', (t) => {
@@ -144,15 +144,15 @@ test('isPublicIp / prefixOf IPv4 fast path agrees with the ranges ipaddr.js name
 test('fixture exim-pipe-01: a failed pipe delivery → the address in the pipe line, the pipe as diagnostic, mailererror', (t) => {
   const [r, ...rest] = parsed('exim-pipe-01');
   t.is(rest.length, 0);
-  t.is(r!.recipient, 'erin@example.com');
-  t.regex(r!.diagnostic, /^pipe to \|\/usr\/local\/bin\/autoresponder/);
-  t.is(classify(r!, fields).reason, 'mailererror');
+  t.is(r.recipient, 'erin@example.com');
+  t.regex(r.diagnostic, /^pipe to \|\/usr\/local\/bin\/autoresponder/);
+  t.is(classify(r, fields).reason, 'mailererror');
 });
 
 test('fixture groups-greeting-01: a greeting to the sender is not a recipient when X-Failed-Recipients names the group', (t) => {
   const rs = parsed('groups-greeting-01');
   t.deepEqual(rs.map((r) => r.recipient), ['team-list@googlegroups.com']);
-  t.is(classify(rs[0]!, fields).reason, 'rejected');
+  t.is(classify(rs[0], fields).reason, 'rejected');
 });
 
 test('fixture rfc3464-broken-boundary-01: the inline report gives each recipient its own words, never the block', (t) => {

@@ -14,8 +14,8 @@ export interface LhostSpec extends ReportRules {
 
 export interface Lhost {
   name: string;
-  matches(msg: BounceMessage): boolean;
-  parse(msg: BounceMessage): DsnFields | null;
+  matches: (msg: BounceMessage) => boolean;
+  parse: (msg: BounceMessage) => DsnFields | null;
 }
 
 export function defineLhost(spec: LhostSpec): Lhost {
