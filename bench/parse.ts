@@ -35,10 +35,10 @@ async function timeAlternating(runs: ReadonlyArray<[string, Parse]>, files: Buff
     for (const [i, [, fn]] of runs.entries()) {
       const start = process.hrtime.bigint();
       for (const f of files) await fn(f);
-      ms[i]!.push(Number(process.hrtime.bigint() - start) / 1e6);
+      ms[i].push(Number(process.hrtime.bigint() - start) / 1e6);
     }
   }
-  for (const [i, [label]] of runs.entries()) process.stdout.write(`${label.padEnd(30)} ${ms[i]!.map((m) => m.toFixed(0)).join(' ')} ms per round\n`);
+  for (const [i, [label]] of runs.entries()) process.stdout.write(`${label.padEnd(30)} ${ms[i].map((m) => m.toFixed(0)).join(' ')} ms per round\n`);
   return ms;
 }
 
@@ -76,8 +76,8 @@ const [oursMs, refMs] = await timeAlternating(
   ],
   files,
 );
-const ours = stats(oursMs!, files);
-const ref = stats(refMs!, files);
+const ours = stats(oursMs, files);
+const ref = stats(refMs, files);
 const line = (name: string, s: ReturnType<typeof stats>) =>
   `${name.padEnd(30)} median ${s.median.toFixed(0).padStart(6)} ms  ${s.msgsPerSec.toFixed(0).padStart(7)} msg/s  ${s.mbPerSec.toFixed(1).padStart(6)} MB/s  (best ${s.bestMsgsPerSec.toFixed(0)} msg/s)`;
 process.stdout.write(`\n${line('toBounceEvents', ours)}\n${line('simpleParser (reference)', ref)}\n`);

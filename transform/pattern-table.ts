@@ -10,7 +10,7 @@ export function combinable(patterns: readonly RegExp[]): boolean {
 
 /** One regex that matches exactly where some pattern matches; null when they cannot be combined. */
 export function anyOf(patterns: readonly RegExp[]): RegExp | null {
-  return combinable(patterns) ? new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), patterns[0]!.flags) : null;
+  return combinable(patterns) ? new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), patterns[0].flags) : null;
 }
 
 export class PatternTable<T> {

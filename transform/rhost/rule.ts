@@ -84,7 +84,7 @@ function textPrefilter(table: RuleTable): RegExp | null {
   let prefilter = PREFILTERS.get(table);
   if (prefilter === undefined) {
     const patterns = table.rules.map((r) => r.match);
-    prefilter = patterns.every((p) => p !== undefined) ? anyOf(patterns as RegExp[]) : null;
+    prefilter = patterns.every((p) => p !== undefined) ? anyOf(patterns) : null;
     PREFILTERS.set(table, prefilter);
   }
   return prefilter;
