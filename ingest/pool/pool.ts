@@ -5,7 +5,6 @@
 // the pipeline dead-letters it as transform_crashed.
 import { Worker } from 'node:worker_threads';
 import type { RecordOrigin, TransformOptions, TransformResult } from '../../transform/bounce-event.ts';
-import { toBounceEvents } from '../../transform/bounce-event.ts';
 import type { Log } from '../kafka-client.ts';
 import type { WorkerReply, WorkerTask } from './protocol.ts';
 
@@ -121,8 +120,14 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
   function dispatch(): void {
     scheduled = false;
     if (broken) {
-      for (const task of queue.splice(0)) toBounceEvents(task.raw, task.origin, o.options).then(task.resolve, task.reject);
-      settleIdle();
+      const tasks = queue.splice(0);
+      // The parser is loaded on this thread only for this fallback (it is the workers' job otherwise).
+      void import('../../transform/bounce-event.ts').then(({ toBounceEvents }) => {
+        for (const task of tasks) toBounceEvents(task.raw, task.origin, o.options).then(task.resolve, task.reject);
+      }).then(settleIdle, (err: unknown) => {
+        for (const task of tasks) task.reject(err instanceof Error ? err : new Error(String(err)));
+        settleIdle();
+      });
       return;
     }
     for (const slot of slots) {
