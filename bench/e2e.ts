@@ -1,11 +1,13 @@
-// npm run bench:e2e -- --count 100000 [--partitions 3] [--workers 0,1] [--records corpus|template]
+// npm run bench:e2e -- --count 100000 [--partitions 3] [--workers 0,1] [--records corpus|template] [--rounds 3]
 // Produces COUNT bounces into a fresh topic: corpus-shaped by default (copies of the Sisimai corpus files, each with
 // an X-Bench-Copy header so every event_id differs; the template below when the corpus is absent), or with
 // `--records template` the Microsoft fixture template and samples/. Every record has distinct bytes. Then
 // it measures (1) the raw kafkajs consume rate of that topic with no work — the reference — and (2) the whole
 // pipeline: consume → transform → embedded ClickHouse → commit, into a fresh store. Prints both and the ratio.
 // --workers runs the pipeline once per transform worker count (BOUNCE_TRANSFORM_WORKERS) on the same topic,
-// each with its own consumer group and database.
+// each with its own consumer group and database. --rounds repeats the reference and each pipeline run (alternating,
+// a fresh group and database each time) and prints medians, the ratio of the medians and the load average, since
+// other work on the machine moves these figures.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,8 @@ import { renderBounce, REPO_ROOT } from '../test/helpers/kafka.ts';
 import { openStore } from '../queries/client.ts';
 import { createTopicsAndWait } from '../ingest/kafka-client.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '3' }, workers: { type: 'string' }, records: { type: 'string', default: 'corpus' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '3' }, workers: { type: 'string' }, records: { type: 'string', default: 'corpus' }, rounds: { type: 'string', default: '1' } } });
+const ROUNDS = Math.max(1, Number(values.rounds));
 const CORPUS = path.join(REPO_ROOT, '../shared/corpus/sisimai/maildir/bsd');
 const COUNT = Number(values.count);
 const PARTITIONS = Number(values.partitions);
@@ -77,8 +80,8 @@ async function produceAll(): Promise<number> {
 }
 
 /** The reference: the same topic through a kafkajs consumer with the pipeline's fetch settings and no work. */
-async function rawConsume(): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-raw-${stamp}`, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 });
+async function rawConsume(round: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-raw-${stamp}-r${round}`, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let n = 0;
@@ -103,10 +106,10 @@ async function rawConsume(): Promise<number> {
 // libchdb binds one data dir per process: every run gets its own database in it.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-'));
 
-async function pipeline(workers: number): Promise<{ seconds: number; events: number; stored: number }> {
+async function pipeline(workers: number, round: number): Promise<{ seconds: number; events: number; stored: number }> {
   const config = testConfig({
-    kafka: { brokers, topic, dlqTopic: `${topic}-dlq`, group: `bench-pipe-${stamp}-w${workers}`, partitions: PARTITIONS },
-    store: { dataDir, database: `bench_w${workers}`, retentionDays: 29000 }, // corpus bounces go back to 2001
+    kafka: { brokers, topic, dlqTopic: `${topic}-dlq`, group: `bench-pipe-${stamp}-w${workers}-r${round}`, partitions: PARTITIONS },
+    store: { dataDir, database: `bench_w${workers}_r${round}`, retentionDays: 29000 }, // corpus bounces go back to 2001
     sink: { maxBatchRows: 20000, flushIntervalMs: 1000 },
     logEverySeconds: 5,
     logEveryRecords: 20000,
@@ -124,16 +127,30 @@ async function pipeline(workers: number): Promise<{ seconds: number; events: num
   return { seconds, events: Number(row.n), stored: tally.stored };
 }
 
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`load average before: ${load()}`);
 const produceS = await produceAll();
 console.log(`produce: ${COUNT} ${values.records} records into ${topic} (${PARTITIONS} partitions) in ${produceS.toFixed(1)} s = ${Math.round(COUNT / produceS)} records/s`);
-const rawS = await rawConsume();
-const rawRate = COUNT / rawS;
-console.log(`reference (raw kafkajs consume, no work): ${Math.round(rawRate)} records/s (${rawS.toFixed(1)} s)`);
+const rawRates: number[] = [];
+const pipeRates = new Map<number, number[]>(WORKERS.map((w) => [w, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  const rawS = await rawConsume(round);
+  rawRates.push(COUNT / rawS);
+  console.log(`round ${round + 1} reference (raw kafkajs consume, no work): ${Math.round(COUNT / rawS)} records/s (${rawS.toFixed(1)} s)  load ${load()}`);
+  for (const workers of WORKERS) {
+    const p = await pipeline(workers, round);
+    const rate = COUNT / p.seconds;
+    pipeRates.get(workers)!.push(rate);
+    console.log(`round ${round + 1} pipeline, ${workers} transform workers (consume → transform → embedded ClickHouse → commit): ${Math.round(rate)} records/s (${p.seconds.toFixed(1)} s; ${p.stored} records stored, ${p.events} distinct events)  load ${load()}`);
+  }
+}
+const rawRate = median(rawRates);
+console.log(`\nload average after: ${load()}`);
+console.log(`reference (raw kafkajs consume, no work): median ${Math.round(rawRate)} records/s over ${ROUNDS} round(s)`);
 for (const workers of WORKERS) {
-  const p = await pipeline(workers);
-  const rate = COUNT / p.seconds;
-  console.log(`pipeline, ${workers} transform workers (consume → transform → embedded ClickHouse → commit): ${Math.round(rate)} records/s (${p.seconds.toFixed(1)} s; ${p.stored} records stored, ${p.events} distinct events)`);
-  console.log(`ratio pipeline / reference: ${(rate / rawRate).toFixed(3)}`);
+  const rate = median(pipeRates.get(workers)!);
+  console.log(`pipeline, ${workers} transform workers: median ${Math.round(rate)} records/s; ratio pipeline / reference: ${(rate / rawRate).toFixed(3)}`);
 }
 fs.rmSync(dataDir, { recursive: true, force: true });
 const admin = kafka.admin();

@@ -2,15 +2,22 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { BouncePipelineError } from '../shared/errors.ts';
-import { registerParse } from './commands/parse.ts';
-import { registerIngest } from './commands/ingest.ts';
-import { registerProduce } from './commands/produce.ts';
-import { registerConsume } from './commands/consume.ts';
-import { registerMigrate } from './commands/migrate.ts';
-import { registerQuery } from './commands/query.ts';
-import { registerSql } from './commands/sql.ts';
-import { registerReport } from './commands/report.ts';
-import { registerStart } from './commands/start.ts';
+
+type Register = (program: Command) => void;
+
+// Each command's module, loaded only when it runs: `parse` need not load kafkajs, chdb or date-fns (a few hundred
+// ms of start-up together). Help, an unknown command or no command loads them all, in this order.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  parse: async () => (await import('./commands/parse.ts')).registerParse,
+  ingest: async () => (await import('./commands/ingest.ts')).registerIngest,
+  produce: async () => (await import('./commands/produce.ts')).registerProduce,
+  consume: async () => (await import('./commands/consume.ts')).registerConsume,
+  migrate: async () => (await import('./commands/migrate.ts')).registerMigrate,
+  query: async () => (await import('./commands/query.ts')).registerQuery,
+  sql: async () => (await import('./commands/sql.ts')).registerSql,
+  report: async () => (await import('./commands/report.ts')).registerReport,
+  start: async () => (await import('./commands/start.ts')).registerStart,
+};
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -28,12 +35,12 @@ const program = new Command()
       'flags override them. See README.md for the full list.',
   );
 
-for (const register of [
-  registerParse, registerIngest, registerProduce, registerConsume, registerMigrate,
-  registerQuery, registerSql, registerReport, registerStart,
-]) {
-  register(program);
-}
+// The program has no options of its own besides --help and --version, so the first word is the command.
+const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) && !process.argv.includes('--version') && !process.argv.includes('-V')
+  ? [named]
+  : Object.keys(COMMANDS);
+for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]()))) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,10 @@ const answers = (broker) =>
   spawnSync(process.execPath, [path.join(root, 'scripts/kafka/check.mjs'), broker], { stdio: 'ignore' }).status === 0;
 const kafkaLocal = (cmd) => spawnSync('bash', [path.join(root, 'scripts/kafka-local.sh'), cmd], { stdio: 'inherit', env });
 
+// The CLI the tests spawn runs from the compiled bundle (bin/build.mjs); build it once here rather than in the first
+// few test processes at once.
+spawnSync(process.execPath, [path.join(root, 'bin/build.mjs')], { stdio: 'inherit', env });
+
 let startedBroker = false;
 if (!env.KAFKA_BROKERS) {
   if (!answers(LOCAL)) {

@@ -4,7 +4,7 @@ import { loadConfig } from '../config.ts';
 import { createTransformPool, type TransformPool } from '../../ingest/pool/pool.ts';
 import { readSources } from '../../ingest/sources/files.ts';
 import type { SourceItem } from '../../ingest/sources/raw-record.ts';
-import { toBounceEventsSync, type BounceEvent, type TransformResult } from '../../transform/bounce-event.ts';
+import type { BounceEvent, TransformResult } from '../../transform/bounce-event.ts';
 import { formatTable, TABLE_COLUMNS } from './parse-table.ts';
 
 interface ParseFlags {
@@ -94,11 +94,13 @@ async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { ma
   // With workers, records are parsed up to the pool's window ahead and taken back in input order; without, on
   // this thread with no promise per record.
   const pool: TransformPool | null = workers > 0 ? createTransformPool({ size: workers, options: parse }) : null;
+  // With workers this thread never parses, so it does not load the parser.
+  const toBounceEventsSync = pool ? null : (await import('../../transform/bounce-event.ts')).toBounceEventsSync;
   try {
     const ahead: { item: SourceItem; result: Promise<TransformResult> | null }[] = [];
     for await (const item of readSources(paths)) {
       if (!pool) {
-        await take(item, item.kind === 'record' ? toBounceEventsSync(item.bytes, { receivedAt: item.receivedAt }, parse) : null);
+        await take(item, item.kind === 'record' ? toBounceEventsSync!(item.bytes, { receivedAt: item.receivedAt }, parse) : null);
         continue;
       }
       ahead.push({ item, result: item.kind === 'record' ? pool.transform(item.bytes, { receivedAt: item.receivedAt }) : null });

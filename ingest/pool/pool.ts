@@ -5,7 +5,6 @@
 // the pipeline dead-letters it as transform_crashed.
 import { Worker } from 'node:worker_threads';
 import type { RecordOrigin, TransformOptions, TransformResult } from '../../transform/bounce-event.ts';
-import { toBounceEvents } from '../../transform/bounce-event.ts';
 import type { Log } from '../kafka-client.ts';
 import type { WorkerReply, WorkerTask } from './protocol.ts';
 
@@ -121,38 +120,56 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
   function dispatch(): void {
     scheduled = false;
     if (broken) {
-      for (const task of queue.splice(0)) toBounceEvents(task.raw, task.origin, o.options).then(task.resolve, task.reject);
-      settleIdle();
+      const tasks = queue.splice(0);
+      // The parser is loaded on this thread only for this fallback (it is the workers' job otherwise).
+      void import('../../transform/bounce-event.ts').then(({ toBounceEvents }) => {
+        for (const task of tasks) toBounceEvents(task.raw, task.origin, o.options).then(task.resolve, task.reject);
+      }).then(settleIdle, (err: unknown) => {
+        for (const task of tasks) task.reject(err instanceof Error ? err : new Error(String(err)));
+        settleIdle();
+      });
       return;
     }
-    for (const slot of slots) {
-      if (!slot.ready || slot.solo || queue.length === 0) continue;
+    // Each message goes to the worker with the fewest records in hand, so a queue that fills slowly (the reader is
+    // the bottleneck) spreads over every worker instead of keeping the first one busy and the others idle.
+    while (queue.length > 0) {
       if (queue[0].crashes > 0) {
-        if (slot.inFlight.size > 0) continue;
-        slot.solo = true;
-        send(slot, [queue.shift()!]);
+        const empty = [...slots].find((s) => s.ready && !s.solo && s.inFlight.size === 0);
+        if (!empty) return;
+        empty.solo = true;
+        send(empty, [queue.shift()!]);
         continue;
       }
+      let slot: Slot | null = null;
+      for (const s of slots) {
+        if (!s.ready || s.solo || s.inFlight.size >= maxInFlight) continue;
+        if (!slot || s.inFlight.size < slot.inFlight.size) slot = s;
+      }
+      if (!slot) return;
       const room = Math.min(perMessage, maxInFlight - slot.inFlight.size);
       const batch: Task[] = [];
       while (batch.length < room && queue.length > 0 && queue[0].crashes === 0) batch.push(queue.shift()!);
-      if (batch.length) send(slot, batch);
+      send(slot, batch);
     }
   }
 
   function send(slot: Slot, tasks: Task[]): void {
-    const msg: WorkerTask[] = [];
-    const transfer: ArrayBuffer[] = [];
+    // Copy the records' bytes into one buffer of their own and transfer it: sources hand out views of larger
+    // buffers (a Kafka fetch, a slab of files), which structured clone would copy whole. One allocation per
+    // message rather than per record.
+    let total = 0;
+    for (const t of tasks) total += t.raw.length;
+    const bytes = Buffer.allocUnsafeSlow(total);
+    const records: WorkerTask['records'] = [];
+    let offset = 0;
     for (const t of tasks) {
       slot.inFlight.set(t.id, t);
-      // Copy the record's bytes into their own buffer and transfer it: Kafka hands out views of a large fetch
-      // buffer, which structured clone would copy whole.
-      const copy = new Uint8Array(t.raw.length);
-      copy.set(t.raw);
-      msg.push({ id: t.id, bytes: copy.buffer, origin: t.origin });
-      transfer.push(copy.buffer);
+      t.raw.copy(bytes, offset);
+      records.push({ id: t.id, offset, length: t.raw.length, origin: t.origin });
+      offset += t.raw.length;
     }
-    slot.worker.postMessage(msg, transfer);
+    const msg: WorkerTask = { bytes: bytes.buffer as ArrayBuffer, records };
+    slot.worker.postMessage(msg, [msg.bytes]);
   }
 
   function allReady(): boolean {

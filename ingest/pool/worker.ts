@@ -7,10 +7,10 @@ import type { WorkerReply, WorkerTask } from './protocol.ts';
 const { options, crashMarker } = workerData as { options: TransformOptions; crashMarker?: string };
 const marker = crashMarker ? Buffer.from(crashMarker) : null;
 
-parentPort!.on('message', (tasks: WorkerTask[]) => {
+parentPort!.on('message', (task: WorkerTask) => {
   const replies: WorkerReply[] = [];
-  for (const t of tasks) {
-    const bytes = Buffer.from(t.bytes);
+  for (const t of task.records) {
+    const bytes = Buffer.from(task.bytes, t.offset, t.length);
     // Fault injection for tests: a worker that dies mid-chunk, like one killed by OOM or a native crash.
     if (marker && bytes.includes(marker)) process.exit(70);
     try {

@@ -1,5 +1,5 @@
 // Files, folders, Maildirs and mbox files → one stream of raw records, in a stable order.
-import { promises as fs } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { SourceItem } from './raw-record.ts';
 
@@ -7,80 +7,135 @@ import type { SourceItem } from './raw-record.ts';
 const MBOX_POSTMARK = /^From \S+ +\S.*\d{4}\s*$/;
 const MAILDIR_SUBDIRS = ['new', 'cur'];
 
-/** Files read at once ahead of the consumer: the reads overlap each other and the parsing of earlier files. */
-export const READ_AHEAD = 32;
+/**
+ * Files read per turn of the event loop. Reads are synchronous: a bounce file is a few KB and the page cache
+ * answers in microseconds, where a promise-based stat/open/fstat/read/close costs several times that on the
+ * main thread (measured: 12,580 files in 0.3 s against 1.2-1.5 s). A batch of this many files holds the loop for
+ * a few milliseconds at most, so worker replies and Kafka heartbeats are not held up.
+ */
+export const READ_BATCH = 64;
 
 /**
  * Yields every message under the given paths, in a stable order. Unreadable paths yield an error item; the walk
- * goes on. Up to READ_AHEAD files are being read while earlier ones are consumed.
+ * goes on. Folders are listed with their entry types (no stat per file); each file is opened once and its
+ * mtime taken from that open file.
  */
 export async function* readSources(paths: string[]): AsyncGenerator<SourceItem> {
-  const ahead: Promise<SourceItem[]>[] = [];
+  let read = 0;
   for (const given of paths) {
-    for await (const entry of listFiles(given)) {
-      ahead.push(readEntry(entry));
-      if (ahead.length >= READ_AHEAD) yield* await ahead.shift()!;
+    for (const entry of listFiles(given)) {
+      yield* readEntry(entry);
+      // Give the event loop a turn now and then (a consumer that does not await anything else would hold it).
+      if (++read % READ_BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  while (ahead.length > 0) yield* await ahead.shift()!;
 }
 
 /** Counts the files under the paths (for a progress bar total); mbox files count as one. */
 export async function countSourceFiles(paths: string[]): Promise<number> {
   let n = 0;
   for (const p of paths) {
-    for await (const _ of listFiles(p)) n++;
+    for (const _ of listFiles(p)) n++;
   }
   return n;
 }
 
-/** One listed file → its records (never rejects: a failed read is an error item). */
-async function readEntry(entry: Listed): Promise<SourceItem[]> {
+/** One listed file → its records (never throws: a failed read is an error item). */
+function readEntry(entry: Listed): SourceItem[] {
   if ('error' in entry) return [{ kind: 'error', source: entry.file, error: entry.error }];
   let bytes: Buffer;
+  let mtime: Date;
   try {
-    bytes = await fs.readFile(entry.file);
+    ({ bytes, mtime } = readWhole(entry.file));
   } catch (err) {
     return [{ kind: 'error', source: entry.file, error: `cannot read: ${(err as Error).message}` }];
   }
-  const mtime = entry.mtime;
   const messages = splitMbox(bytes);
   if (messages === null) return [{ kind: 'record', bytes, source: entry.file, receivedAt: mtime }];
   return messages.map((m, i) => ({ kind: 'record', bytes: m, source: messages.length === 1 ? entry.file : `${entry.file}#${i + 1}`, receivedAt: mtime }));
 }
 
-type Listed = { file: string; mtime: Date } | { file: string; error: string };
+/** Files are read into slabs of this size (one allocation for many files); larger files get a buffer of their own. */
+const SLAB_BYTES = 1 << 20;
+let slab = Buffer.alloc(0);
+let slabUsed = 0;
 
-async function* listFiles(given: string): AsyncGenerator<Listed> {
+/**
+ * A buffer for a file of `size` bytes. Allocating an ArrayBuffer per file showed up as 12% of parse's main thread
+ * (createUnsafeBuffer) plus the garbage collection of 12,580 of them; records are views of a shared slab instead.
+ */
+function bufferFor(size: number): Buffer {
+  if (size > SLAB_BYTES / 8) return Buffer.allocUnsafeSlow(size);
+  if (slabUsed + size > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const b = slab.subarray(slabUsed, slabUsed + size);
+  slabUsed += (size + 7) & ~7;
+  return b;
+}
+
+/** open, fstat (size and mtime), read, close: four system calls per file. Like fs.readFileSync, it reads the size
+ *  fstat gave, or until the end of the file when that is 0 (files of /proc and the like). */
+function readWhole(file: string): { bytes: Buffer; mtime: Date } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.size === 0) return { bytes: fs.readFileSync(fd), mtime: stat.mtime };
+    const bytes = bufferFor(stat.size);
+    let length = 0;
+    while (length < bytes.length) {
+      const n = fs.readSync(fd, bytes, length, bytes.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return { bytes: length === bytes.length ? bytes : bytes.subarray(0, length), mtime: stat.mtime };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+type Listed = { file: string } | { file: string; error: string };
+
+function* listFiles(given: string): Generator<Listed> {
   let stat;
   try {
-    stat = await fs.stat(given);
+    stat = fs.statSync(given);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     yield { file: given, error: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(err as Error).message}` };
     return;
   }
   if (stat.isFile()) {
-    yield { file: given, mtime: stat.mtime };
+    yield { file: given };
     return;
   }
   if (!stat.isDirectory()) {
     yield { file: given, error: 'not a regular file or directory' };
     return;
   }
-  let names: string[];
+  yield* listFolder(given);
+}
+
+function* listFolder(dir: string): Generator<Listed> {
+  let entries: fs.Dirent[];
   try {
-    names = (await fs.readdir(given)).sort();
+    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
-    yield { file: given, error: `cannot list: ${(err as Error).message}` };
+    yield { file: dir, error: `cannot list: ${(err as Error).message}` };
     return;
   }
   // A Maildir: read new/ and cur/, never tmp/ (messages being written).
-  const isMaildir = names.includes('cur') && names.includes('new');
-  for (const name of names) {
+  const isMaildir = entries.some((e) => e.name === 'cur') && entries.some((e) => e.name === 'new');
+  for (const entry of entries) {
+    const name = entry.name;
     if (name.startsWith('.')) continue;
     if (isMaildir && !MAILDIR_SUBDIRS.includes(name)) continue;
-    yield* listFiles(path.join(given, name));
+    const file = path.join(dir, name);
+    // The entry's type spares a stat; symbolic links and unknown types are stat'ed (followed) as before.
+    if (entry.isFile()) yield { file };
+    else if (entry.isDirectory()) yield* listFolder(file);
+    else yield* listFiles(file);
   }
 }
 
