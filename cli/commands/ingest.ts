@@ -73,7 +73,7 @@ export async function runIngest(config: Readonly<Config>, paths: string[], signa
   if (server) log(`ingest.metrics url=${server.url}/metrics`);
   try {
     await ensureSchema(store, config);
-    const total = await countSourceFiles(paths);
+    const total = countSourceFiles(paths);
     const bar = process.stderr.isTTY
       ? new SingleBar({ stream: process.stderr, format: 'ingest [{bar}] {value}/{total} files | {events} events', hideCursor: true }, Presets.shades_classic)
       : null;

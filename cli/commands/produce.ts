@@ -111,7 +111,7 @@ async function produceFiles(config: Readonly<Config>, kafka: Kafka, paths: strin
   await connectOrExplain(producer, config);
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'produce [{bar}] {value}/{total} files' }, Presets.shades_classic) : null;
   try {
-    bar?.start(await countSourceFiles(paths), 0);
+    bar?.start(countSourceFiles(paths), 0);
     const started = Date.now();
     const summary = await produceSources(readSources(paths), {
       producer, topic: config.kafka.topic, log, maxBatchMessages: Number(flags.batchMessages) || 1000,

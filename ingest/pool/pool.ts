@@ -168,7 +168,7 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
       records.push({ id: t.id, offset, length: t.raw.length, origin: t.origin });
       offset += t.raw.length;
     }
-    const msg: WorkerTask = { bytes: bytes.buffer as ArrayBuffer, records };
+    const msg: WorkerTask = { bytes: bytes.buffer, records };
     slot.worker.postMessage(msg, [msg.bytes]);
   }
 

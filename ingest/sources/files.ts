@@ -32,7 +32,7 @@ export async function* readSources(paths: string[]): AsyncGenerator<SourceItem> 
 }
 
 /** Counts the files under the paths (for a progress bar total); mbox files count as one. */
-export async function countSourceFiles(paths: string[]): Promise<number> {
+export function countSourceFiles(paths: string[]): number {
   let n = 0;
   for (const p of paths) {
     for (const _ of listFiles(p)) n++;

@@ -27,7 +27,7 @@ test('folder: files in name order, dot files ignored; Maildir reads new/ and cur
   const items = await collect([dir]);
   t.deepEqual(items.map((i) => path.relative(dir, i.source)), ['a.eml', 'b.eml', 'z-maildir/cur/1.host:2,S', 'z-maildir/new/2.host']);
   t.true(items.every((i) => i.kind === 'record'));
-  t.is(await countSourceFiles([dir]), 4);
+  t.is(countSourceFiles([dir]), 4);
 });
 
 test('mbox: split into path#n, postmarks dropped, >From unquoted', async (t) => {
