@@ -1,5 +1,5 @@
 # bounce-pipeline: the image for the `consumer` and the one-shot `migrate` service of docker-compose.yml.
-# bin/build.mjs bundles the TypeScript with esbuild (which tsx, a runtime dependency, brings); without a bundle the CLI
+# bin/build.mjs bundles the TypeScript with esbuild (a runtime dependency, the version tsx uses); without a bundle the CLI
 # runs the sources through tsx.
 FROM node:20-bookworm-slim
 

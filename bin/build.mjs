@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The compiled form of the TypeScript sources: `node bin/build.mjs` bundles the CLI (cli/main.ts) and the transform
-// worker (ingest/pool/worker.ts) with esbuild (tsx's own compiler, already installed) into dist/, one ES module each
+// worker (ingest/pool/worker.ts) with esbuild (a dependency of its own, the version tsx compiles with) into dist/, one ES module each
 // plus shared chunks; npm packages stay outside the bundle. `npm install` / `npm ci` run it (package.json
 // "prepare"), and bin/bounce-pipeline.js runs it again when a source changed since. Loading TypeScript through tsx
 // on every start costs about a second per process and per worker thread on this kind of machine (an off-thread
