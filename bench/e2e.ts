@@ -20,14 +20,23 @@ import { renderBounce, REPO_ROOT } from '../test/helpers/kafka.ts';
 import { openStore } from '../queries/client.ts';
 import { createTopicsAndWait } from '../ingest/kafka-client.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, partitions: { type: 'string', default: '3' }, workers: { type: 'string' }, records: { type: 'string', default: 'corpus' }, rounds: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '100000' },
+    partitions: { type: 'string', default: '3' },
+    workers: { type: 'string' },
+    records: { type: 'string', default: 'corpus' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
 const ROUNDS = Math.max(1, Number(values.rounds));
 const CORPUS = path.join(REPO_ROOT, '../shared/corpus/sisimai/maildir/bsd');
 const COUNT = Number(values.count);
 const PARTITIONS = Number(values.partitions);
 const env = loadConfig(process.env);
 const WORKERS = (values.workers ?? String(env.transformWorkers)).split(',').map(Number);
-if (WORKERS.some((w) => !Number.isInteger(w) || w < 0)) throw new Error(`--workers takes counts like 0,1,2; got ${values.workers}`);
+if (WORKERS.some((w) => !Number.isInteger(w) || w < 0))
+  throw new Error(`--workers takes counts like 0,1,2; got ${values.workers}`);
 const brokers = env.kafka.brokers.length ? [...env.kafka.brokers] : ['127.0.0.1:9092'];
 const stamp = `${Date.now().toString(36)}`;
 const topic = `bench-raw-${stamp}`;
@@ -42,15 +51,18 @@ async function samples(): Promise<Buffer[]> {
   const dir = path.join(REPO_ROOT, 'samples');
   if (!fs.existsSync(dir)) return [];
   const out: Buffer[] = [];
-  for await (const item of readSources([dir])) if (item.kind === 'record' && /\.eml$|#\d+$/.test(item.source)) out.push(item.bytes);
+  for await (const item of readSources([dir]))
+    if (item.kind === 'record' && /\.eml$|#\d+$/.test(item.source)) out.push(item.bytes);
   return out;
 }
 
 function message(i: number, base: Buffer[]): Buffer {
   // Corpus records: every record a corpus file. Otherwise every 4th record is a sample. A header line makes the
   // bytes, hence the event_ids, unique.
-  if (values.records === 'corpus' && base.length > 50) return Buffer.concat([Buffer.from(`X-Bench-Copy: ${i}\r\n`), base[i % base.length]]);
-  if (base.length > 0 && i % 4 === 0) return Buffer.concat([Buffer.from(`X-Bench-Copy: ${i}\r\n`), base[(i / 4) % base.length]]);
+  if (values.records === 'corpus' && base.length > 50)
+    return Buffer.concat([Buffer.from(`X-Bench-Copy: ${i}\r\n`), base[i % base.length]]);
+  if (base.length > 0 && i % 4 === 0)
+    return Buffer.concat([Buffer.from(`X-Bench-Copy: ${i}\r\n`), base[(i / 4) % base.length]]);
   const a = (i >> 8) & 255;
   return renderBounce({
     recipient: `bench${i}@${['hotmail.com', 'outlook.com', 'live.com'][i % 3]}`,
@@ -67,7 +79,10 @@ async function produceAll(): Promise<number> {
   await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
   const base = await samples();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const t0 = performance.now();
   for (let i = 0; i < COUNT; i += 200) {
@@ -81,19 +96,28 @@ async function produceAll(): Promise<number> {
 
 /** The reference: the same topic through a kafkajs consumer with the pipeline's fetch settings and no work. */
 async function rawConsume(round: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-raw-${stamp}-r${round}`, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `bench-raw-${stamp}-r${round}`,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+    maxBytes: 32 * 1024 * 1024,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let n = 0;
   const t0 = performance.now();
   await new Promise<void>((resolve) => {
     void consumer.run({
-      autoCommit: false, eachBatchAutoResolve: false,
+      autoCommit: false,
+      eachBatchAutoResolve: false,
       // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs makes them arrow functions
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
         n += batch.messages.length;
         resolveOffset(batch.lastOffset());
-        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }] }] });
+        await commitOffsetsIfNecessary({
+          topics: [
+            { topic, partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }] },
+          ],
+        });
         if (n >= COUNT) resolve();
       },
     });
@@ -108,7 +132,13 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-'));
 
 async function pipeline(workers: number, round: number): Promise<{ seconds: number; events: number; stored: number }> {
   const config = testConfig({
-    kafka: { brokers, topic, dlqTopic: `${topic}-dlq`, group: `bench-pipe-${stamp}-w${workers}-r${round}`, partitions: PARTITIONS },
+    kafka: {
+      brokers,
+      topic,
+      dlqTopic: `${topic}-dlq`,
+      group: `bench-pipe-${stamp}-w${workers}-r${round}`,
+      partitions: PARTITIONS,
+    },
     store: { dataDir, database: `bench_w${workers}_r${round}`, retentionDays: 29000 }, // corpus bounces go back to 2001
     sink: { maxBatchRows: 20000, flushIntervalMs: 1000 },
     logEverySeconds: 5,
@@ -121,36 +151,52 @@ async function pipeline(workers: number, round: number): Promise<{ seconds: numb
   const seconds = (performance.now() - t0) / 1000;
   run.stop('done');
   const tally = await run.done;
-  const [row] = await (await store.client.query({ query: 'SELECT uniqExact(event_id) AS n FROM bounce_events', format: 'JSONEachRow' })).json<{ n: string }>();
+  const [row] = await (
+    await store.client.query({ query: 'SELECT uniqExact(event_id) AS n FROM bounce_events', format: 'JSONEachRow' })
+  ).json<{ n: string }>();
   await store.close();
   if (tally.read !== COUNT) throw new Error(`pipeline read ${tally.read}, expected ${COUNT}`);
   return { seconds, events: Number(row.n), stored: tally.stored };
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`load average before: ${load()}`);
 const produceS = await produceAll();
-console.log(`produce: ${COUNT} ${values.records} records into ${topic} (${PARTITIONS} partitions) in ${produceS.toFixed(1)} s = ${Math.round(COUNT / produceS)} records/s`);
+console.log(
+  `produce: ${COUNT} ${values.records} records into ${topic} (${PARTITIONS} partitions) in ${produceS.toFixed(1)} s = ${Math.round(COUNT / produceS)} records/s`,
+);
 const rawRates: number[] = [];
 const pipeRates = new Map<number, number[]>(WORKERS.map((w) => [w, []]));
 for (let round = 0; round < ROUNDS; round++) {
   const rawS = await rawConsume(round);
   rawRates.push(COUNT / rawS);
-  console.log(`round ${round + 1} reference (raw kafkajs consume, no work): ${Math.round(COUNT / rawS)} records/s (${rawS.toFixed(1)} s)  load ${load()}`);
+  console.log(
+    `round ${round + 1} reference (raw kafkajs consume, no work): ${Math.round(COUNT / rawS)} records/s (${rawS.toFixed(1)} s)  load ${load()}`,
+  );
   for (const workers of WORKERS) {
     const p = await pipeline(workers, round);
     const rate = COUNT / p.seconds;
     pipeRates.get(workers)!.push(rate);
-    console.log(`round ${round + 1} pipeline, ${workers} transform workers (consume → transform → embedded ClickHouse → commit): ${Math.round(rate)} records/s (${p.seconds.toFixed(1)} s; ${p.stored} records stored, ${p.events} distinct events)  load ${load()}`);
+    console.log(
+      `round ${round + 1} pipeline, ${workers} transform workers (consume → transform → embedded ClickHouse → commit): ${Math.round(rate)} records/s (${p.seconds.toFixed(1)} s; ${p.stored} records stored, ${p.events} distinct events)  load ${load()}`,
+    );
   }
 }
 const rawRate = median(rawRates);
 console.log(`\nload average after: ${load()}`);
-console.log(`reference (raw kafkajs consume, no work): median ${Math.round(rawRate)} records/s over ${ROUNDS} round(s)`);
+console.log(
+  `reference (raw kafkajs consume, no work): median ${Math.round(rawRate)} records/s over ${ROUNDS} round(s)`,
+);
 for (const workers of WORKERS) {
   const rate = median(pipeRates.get(workers)!);
-  console.log(`pipeline, ${workers} transform workers: median ${Math.round(rate)} records/s; ratio pipeline / reference: ${(rate / rawRate).toFixed(3)}`);
+  console.log(
+    `pipeline, ${workers} transform workers: median ${Math.round(rate)} records/s; ratio pipeline / reference: ${(rate / rawRate).toFixed(3)}`,
+  );
 }
 fs.rmSync(dataDir, { recursive: true, force: true });
 const admin = kafka.admin();

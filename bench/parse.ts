@@ -25,7 +25,6 @@ async function loadFiles(): Promise<Buffer[]> {
   return out;
 }
 
-
 type Parse = (b: Buffer) => Promise<unknown>;
 
 /** Rounds alternate between the parsers, so a change in machine load shows in both figures alike. */
@@ -38,7 +37,8 @@ async function timeAlternating(runs: ReadonlyArray<[string, Parse]>, files: Buff
       ms[i].push(Number(process.hrtime.bigint() - start) / 1e6);
     }
   }
-  for (const [i, [label]] of runs.entries()) process.stdout.write(`${label.padEnd(30)} ${ms[i].map((m) => m.toFixed(0)).join(' ')} ms per round\n`);
+  for (const [i, [label]] of runs.entries())
+    process.stdout.write(`${label.padEnd(30)} ${ms[i].map((m) => m.toFixed(0)).join(' ')} ms per round\n`);
   return ms;
 }
 
@@ -48,7 +48,8 @@ function stats(ms: number[], files: Buffer[]) {
   const best = sorted[0];
   const median = sorted[Math.floor(sorted.length / 2)];
   return {
-    best, median,
+    best,
+    median,
     msgsPerSec: (files.length / median) * 1000,
     mbPerSec: (bytes / 1048576 / median) * 1000,
     bestMsgsPerSec: (files.length / best) * 1000,
@@ -57,7 +58,9 @@ function stats(ms: number[], files: Buffer[]) {
 
 const files = await loadFiles();
 const totalMb = files.reduce((n, f) => n + f.length, 0) / 1048576;
-process.stdout.write(`bench:parse over ${files.length} files (${totalMb.toFixed(2)} MB) in ${dir}, ${rounds} alternating rounds after ${WARM_UP_PASSES} warm-up passes\n`);
+process.stdout.write(
+  `bench:parse over ${files.length} files (${totalMb.toFixed(2)} MB) in ${dir}, ${rounds} alternating rounds after ${WARM_UP_PASSES} warm-up passes\n`,
+);
 const origin = { receivedAt: new Date(0) };
 const options = { maxMessageBytes: 64 << 20 };
 let events = 0;
@@ -81,7 +84,11 @@ const ref = stats(refMs, files);
 const line = (name: string, s: ReturnType<typeof stats>) =>
   `${name.padEnd(30)} median ${s.median.toFixed(0).padStart(6)} ms  ${s.msgsPerSec.toFixed(0).padStart(7)} msg/s  ${s.mbPerSec.toFixed(1).padStart(6)} MB/s  (best ${s.bestMsgsPerSec.toFixed(0)} msg/s)`;
 process.stdout.write(`\n${line('toBounceEvents', ours)}\n${line('simpleParser (reference)', ref)}\n`);
-process.stdout.write(`ratio: toBounceEvents is ${(ours.msgsPerSec / ref.msgsPerSec).toFixed(2)}x simpleParser's message rate (>1 = faster); ${events} events per pass\n`);
+process.stdout.write(
+  `ratio: toBounceEvents is ${(ours.msgsPerSec / ref.msgsPerSec).toFixed(2)}x simpleParser's message rate (>1 = faster); ${events} events per pass\n`,
+);
 /** Issue 10's target for one core; printed so a run says where it stands. */
 const TARGET_MSGS_PER_SEC = 25_000;
-process.stdout.write(`target: ${TARGET_MSGS_PER_SEC} msg/s on one core: ${ours.msgsPerSec >= TARGET_MSGS_PER_SEC ? 'met' : `not met (${((ours.msgsPerSec / TARGET_MSGS_PER_SEC) * 100).toFixed(0)}% of it)`}\n`);
+process.stdout.write(
+  `target: ${TARGET_MSGS_PER_SEC} msg/s on one core: ${ours.msgsPerSec >= TARGET_MSGS_PER_SEC ? 'met' : `not met (${((ours.msgsPerSec / TARGET_MSGS_PER_SEC) * 100).toFixed(0)}% of it)`}\n`,
+);

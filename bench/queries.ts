@@ -76,26 +76,40 @@ try {
   let rows = await count(store);
   if (rows === 0) {
     process.stdout.write(`seeding ${opts.events.toLocaleString('en')} events into ${config.store.dataDir} ...\n`);
-    const seeded = await seedStore(store, { events: opts.events, start: new Date(`${opts.start}T00:00:00Z`), days: opts.days, seed: 42 },
-      (p) => process.stdout.write(`  ${p.phase}: ${p.rowsDone.toLocaleString('en')} / ${p.rowsTotal.toLocaleString('en')}\n`));
-    process.stdout.write(`seed: ${(seeded.elapsedMs / 1000).toFixed(1)} s wall, ${(seeded.cpuMs / 1000).toFixed(1)} s CPU ` +
-      `(${Math.round(opts.events / (seeded.elapsedMs / 1000)).toLocaleString('en')} rows/s)\n`);
+    const seeded = await seedStore(
+      store,
+      { events: opts.events, start: new Date(`${opts.start}T00:00:00Z`), days: opts.days, seed: 42 },
+      (p) =>
+        process.stdout.write(
+          `  ${p.phase}: ${p.rowsDone.toLocaleString('en')} / ${p.rowsTotal.toLocaleString('en')}\n`,
+        ),
+    );
+    process.stdout.write(
+      `seed: ${(seeded.elapsedMs / 1000).toFixed(1)} s wall, ${(seeded.cpuMs / 1000).toFixed(1)} s CPU ` +
+        `(${Math.round(opts.events / (seeded.elapsedMs / 1000)).toLocaleString('en')} rows/s)\n`,
+    );
     rows = await count(store);
   }
   const week = parseIsoWeek(opts.week);
-  process.stdout.write(`store: ${rows.toLocaleString('en')} rows in bounce_events (${config.store.dataDir}); week ${week.label}; ${opts.runs} runs each after a warm-up\n\n`);
+  process.stdout.write(
+    `store: ${rows.toLocaleString('en')} rows in bounce_events (${config.store.dataDir}); week ${week.label}; ${opts.runs} runs each after a warm-up\n\n`,
+  );
 
   // The plain count() the brief names; the engine answers it from part metadata even with the trivial-count
   // shortcut off, so a second reference really reads a column (sending_ip, 16 bytes a row) and is the ratio base.
   const plainCount = await time(async () => {
     const rs = await store.client.query({
-      query: 'SELECT count() FROM bounce_events', format: 'JSONEachRow',
+      query: 'SELECT count() FROM bounce_events',
+      format: 'JSONEachRow',
       clickhouse_settings: { optimize_trivial_count_query: 0 },
     });
     return rs.json();
   }, opts.runs);
   const reference = await time(async () => {
-    const rs = await store.client.query({ query: "SELECT count() FROM bounce_events WHERE sending_ip != toIPv6('::')", format: 'JSONEachRow' });
+    const rs = await store.client.query({
+      query: "SELECT count() FROM bounce_events WHERE sending_ip != toIPv6('::')",
+      format: 'JSONEachRow',
+    });
     return rs.json();
   }, opts.runs);
   const ref = median(reference.ms);
@@ -103,10 +117,14 @@ try {
   const lines: string[] = [];
   const row = (name: string, t: { ms: number[]; cpu: number[] }, n: string, target: number) => {
     const flag = median(t.ms) > target ? `  SLOW (target < ${target} ms)` : '';
-    lines.push(`${name.padEnd(26)} ${median(t.ms).toFixed(1).padStart(9)} ${p95(t.ms).toFixed(1).padStart(9)} ` +
-      `${median(t.cpu).toFixed(0).padStart(7)} ${n.padStart(6)} ${(median(t.ms) / ref).toFixed(1).padStart(7)}${flag}`);
+    lines.push(
+      `${name.padEnd(26)} ${median(t.ms).toFixed(1).padStart(9)} ${p95(t.ms).toFixed(1).padStart(9)} ` +
+        `${median(t.cpu).toFixed(0).padStart(7)} ${n.padStart(6)} ${(median(t.ms) / ref).toFixed(1).padStart(7)}${flag}`,
+    );
   };
-  lines.push(`${'query'.padEnd(26)} ${'median ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'cpu ms'.padStart(7)} ${'rows'.padStart(6)} ${'x ref'.padStart(7)}`);
+  lines.push(
+    `${'query'.padEnd(26)} ${'median ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'cpu ms'.padStart(7)} ${'rows'.padStart(6)} ${'x ref'.padStart(7)}`,
+  );
   row('count() (metadata)', plainCount, '1', Infinity);
   row('reference: scan sending_ip', reference, '1', Infinity);
   let slow = 0;
@@ -122,9 +140,13 @@ try {
   const report = await time(() => buildWeeklyReport(store, { week }), Math.min(opts.runs, 3));
   row(`weekly report ${week.label}`, report, String(report.result.listedIps.length), TARGET_REPORT_MS);
   process.stdout.write(`${lines.join('\n')}\n\n`);
-  process.stdout.write(`named queries over ${TARGET_QUERY_MS} ms: ${slow}; weekly report median ${median(report.ms).toFixed(0)} ms (target < ${TARGET_REPORT_MS} ms)\n`);
-  process.stdout.write(`(cpu ms = median CPU time of this process, engine included; x ref = median / median of the sending_ip scan;\n` +
-    ` the report's "rows" = its listed IPs; load average now ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)\n`);
+  process.stdout.write(
+    `named queries over ${TARGET_QUERY_MS} ms: ${slow}; weekly report median ${median(report.ms).toFixed(0)} ms (target < ${TARGET_REPORT_MS} ms)\n`,
+  );
+  process.stdout.write(
+    `(cpu ms = median CPU time of this process, engine included; x ref = median / median of the sending_ip scan;\n` +
+      ` the report's "rows" = its listed IPs; load average now ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)\n`,
+  );
 } finally {
   await store.close();
 }

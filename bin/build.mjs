@@ -59,7 +59,10 @@ export async function build() {
         const st = fs.statSync(args.path);
         seen.set(args.path, [st.mtimeMs, st.size]);
         const text = await fs.promises.readFile(args.path, 'utf8');
-        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+        return {
+          contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+          loader: 'ts',
+        };
       });
     },
   };
@@ -109,7 +112,9 @@ export async function build() {
     const file = path.join(DIST, name);
     try {
       if (Date.now() - fs.statSync(file).mtimeMs > 3_600_000) fs.rmSync(file);
-    } catch { /* another build removed it */ }
+    } catch {
+      /* another build removed it */
+    }
   }
   return { built: true, files: Object.keys(inputs).length };
 }

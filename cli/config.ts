@@ -19,7 +19,6 @@ export interface Config extends IngestOptions {
   parse: ParseOptions;
 }
 
-
 /** One per core (capped): measured faster than 0 or 1 even on 2 cores, see docs/kafka.md "Throughput". */
 const DEFAULT_TRANSFORM_WORKERS = Math.min(os.availableParallelism(), 4);
 
@@ -48,7 +47,13 @@ export interface ConfigOverrides {
 
 export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}): Readonly<Config> {
   const problems: string[] = [];
-  const int = (name: string, raw: string | number | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number => {
+  const int = (
+    name: string,
+    raw: string | number | undefined,
+    fallback: number,
+    min = 0,
+    max = Number.MAX_SAFE_INTEGER,
+  ): number => {
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
@@ -58,7 +63,10 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
     return n;
   };
   const brokersRaw = flags.brokers ?? env.KAFKA_BROKERS ?? '';
-  const brokers = brokersRaw.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = brokersRaw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   for (const b of brokers) {
     if (!/^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(b)) problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
   }
@@ -72,12 +80,16 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
     }
   }
   const database = env.CLICKHOUSE_DATABASE ?? 'bounces';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) problems.push(`CLICKHOUSE_DATABASE must be a plain identifier, got ${database}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database))
+    problems.push(`CLICKHOUSE_DATABASE must be a plain identifier, got ${database}`);
 
   const sasl = kafkaSasl(env, flags, problems);
   const tls = kafkaTls(env, flags, problems);
   const metricsPortRaw = flags.metricsPort ?? env.BOUNCE_METRICS_PORT;
-  const metricsPort = metricsPortRaw === undefined || metricsPortRaw === '' ? null : int('BOUNCE_METRICS_PORT', metricsPortRaw, 0, 0, 65535);
+  const metricsPort =
+    metricsPortRaw === undefined || metricsPortRaw === ''
+      ? null
+      : int('BOUNCE_METRICS_PORT', metricsPortRaw, 0, 0, 65535);
 
   const config: Config = {
     kafka: {
@@ -102,7 +114,12 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
       cluster: env.CLICKHOUSE_CLUSTER || null,
     },
     parse: {
-      maxMessageBytes: int('BOUNCE_MAX_MESSAGE_BYTES', flags.maxMessageBytes ?? env.BOUNCE_MAX_MESSAGE_BYTES, 10 * 1024 * 1024, 1024),
+      maxMessageBytes: int(
+        'BOUNCE_MAX_MESSAGE_BYTES',
+        flags.maxMessageBytes ?? env.BOUNCE_MAX_MESSAGE_BYTES,
+        10 * 1024 * 1024,
+        1024,
+      ),
       hashLocalPart: env.BOUNCE_HASH_LOCAL_PART === '1' || env.BOUNCE_HASH_LOCAL_PART === 'true',
       clockSkewMinutes: int('BOUNCE_CLOCK_SKEW_MINUTES', env.BOUNCE_CLOCK_SKEW_MINUTES, 1440, 0, 525_600),
     },
@@ -113,7 +130,13 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
     logEveryRecords: int('BOUNCE_LOG_EVERY_RECORDS', env.BOUNCE_LOG_EVERY_RECORDS, 10000, 1),
     logEverySeconds: int('BOUNCE_LOG_EVERY_SECONDS', env.BOUNCE_LOG_EVERY_SECONDS, 10, 1),
     metrics: { port: metricsPort, host: env.BOUNCE_METRICS_HOST || '127.0.0.1' },
-    transformWorkers: int('BOUNCE_TRANSFORM_WORKERS', flags.workers ?? env.BOUNCE_TRANSFORM_WORKERS, DEFAULT_TRANSFORM_WORKERS, 0, 64),
+    transformWorkers: int(
+      'BOUNCE_TRANSFORM_WORKERS',
+      flags.workers ?? env.BOUNCE_TRANSFORM_WORKERS,
+      DEFAULT_TRANSFORM_WORKERS,
+      0,
+      64,
+    ),
   };
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -128,7 +151,10 @@ function kafkaSasl(env: Env, flags: ConfigOverrides, problems: string[]): KafkaS
   const username = flags.saslUsername ?? env.KAFKA_SASL_USERNAME ?? '';
   const password = env.KAFKA_SASL_PASSWORD ?? '';
   if (!mechanism) {
-    if (username || password) problems.push('KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)');
+    if (username || password)
+      problems.push(
+        'KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are set but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)',
+      );
     return null;
   }
   if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
@@ -136,7 +162,8 @@ function kafkaSasl(env: Env, flags: ConfigOverrides, problems: string[]): KafkaS
     return null;
   }
   if (!username) problems.push(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME (or --sasl-username)`);
-  if (!password) problems.push(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_PASSWORD (environment only, never a flag)`);
+  if (!password)
+    problems.push(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_PASSWORD (environment only, never a flag)`);
   return { mechanism: mechanism as SaslMechanism, username, password };
 }
 
@@ -159,7 +186,8 @@ function kafkaTls(env: Env, flags: ConfigOverrides, problems: string[]): KafkaTl
     if (!text.includes('-----BEGIN ')) problems.push(`${name}=${file} is not a PEM file (no -----BEGIN line)`);
     return text;
   };
-  if (Boolean(certFile) !== Boolean(keyFile)) problems.push('KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE go together (a client certificate needs its key)');
+  if (Boolean(certFile) !== Boolean(keyFile))
+    problems.push('KAFKA_TLS_CERT_FILE and KAFKA_TLS_KEY_FILE go together (a client certificate needs its key)');
   return {
     ca: pem('KAFKA_TLS_CA_FILE', caFile),
     cert: pem('KAFKA_TLS_CERT_FILE', certFile),

@@ -61,20 +61,31 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   await connectOrExplain(admin, config);
   const created = await ensureTopics(admin, [config.kafka.topic, config.kafka.dlqTopic], config.kafka.partitions);
   if (created.length) log(`kafka.topics_created ${created.join(',')} partitions=${config.kafka.partitions}`);
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
 
   const metrics: Metrics | null = config.metrics.port === null ? null : createMetrics('consume');
   const baseInsert: InsertFn = (events, token, options) => insertEvents(store, events, token, options);
-  const sink = instrumentSink(metrics, createSink({
-    insert: instrumentInsert(metrics, opts.wrapInsert ? opts.wrapInsert(baseInsert) : baseInsert),
-    deadLetters: createKafkaDeadLetterWriter(producer, config.kafka.dlqTopic),
-    retry: opts.retry,
-    log,
-  }));
+  const sink = instrumentSink(
+    metrics,
+    createSink({
+      insert: instrumentInsert(metrics, opts.wrapInsert ? opts.wrapInsert(baseInsert) : baseInsert),
+      deadLetters: createKafkaDeadLetterWriter(producer, config.kafka.dlqTopic),
+      retry: opts.retry,
+      log,
+    }),
+  );
   const transformOptions = config.parse; // exactly the transform options: a new one reaches the workers without an edit here
   const workers = opts.transformWorkers ?? config.transformWorkers;
-  const pool = workers > 0 ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker }) : null;
+  const pool =
+    workers > 0
+      ? createTransformPool({ size: workers, options: transformOptions, log, crashMarker: opts.crashMarker })
+      : null;
   const tally = emptyTally();
   let refetched = 0;
   let lastReadAt = Date.now();
@@ -106,10 +117,20 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   };
 
   const source = createKafkaSource({
-    kafka, admin, config, sink, log,
-    pipeline: instrumentPipeline(metrics, createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform)),
+    kafka,
+    admin,
+    config,
+    sink,
+    log,
+    pipeline: instrumentPipeline(
+      metrics,
+      createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform),
+    ),
     window: pool?.window,
-    onRefetched: (_partition, count) => { refetched += count; lastReadAt = Date.now(); },
+    onRefetched: (_partition, count) => {
+      refetched += count;
+      lastReadAt = Date.now();
+    },
     onTally: (t) => {
       addTally(tally, t);
       metrics?.observeTally(t);
@@ -120,22 +141,31 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
   });
 
   let stopRequested: (reason: string) => void = () => undefined;
-  const stopped = new Promise<string>((resolve) => { stopRequested = resolve; });
+  const stopped = new Promise<string>((resolve) => {
+    stopRequested = resolve;
+  });
   source.consumer.on(source.consumer.events.CRASH, (e) => {
     log(`consume.crashed restart=${e.payload.restart} error=${String(e.payload.error)}`);
     if (!e.payload.restart) stopRequested(`consumer crashed: ${String(e.payload.error)}`);
   });
   const onSignal = (sig: NodeJS.Signals) => stopRequested(sig);
-  if (opts.handleSignals) { process.once('SIGINT', onSignal); process.once('SIGTERM', onSignal); }
+  if (opts.handleSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
 
   // Readiness: a member of the group (joined, not crashed or stopping) and a store that answers.
   let joined = false;
   let stopping = false;
-  source.consumer.on(source.consumer.events.GROUP_JOIN, () => { joined = true; });
+  source.consumer.on(source.consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
   let server: MetricsServer | null = null;
   if (metrics && config.metrics.port !== null) {
     server = await startMetricsServer({
-      port: config.metrics.port, host: config.metrics.host, metrics,
+      port: config.metrics.port,
+      host: config.metrics.host,
+      metrics,
       ready: async () => {
         if (stopping) return { ready: false, detail: 'stopping' };
         if (!joined) return { ready: false, detail: `not (yet) a member of group ${config.kafka.group}` };
@@ -169,7 +199,9 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     await server?.close();
     throw err;
   }
-  log(`consume.started topic=${config.kafka.topic} group=${config.kafka.group} dlq=${config.kafka.dlqTopic} store=${store.kind} transform_workers=${workers}`);
+  log(
+    `consume.started topic=${config.kafka.topic} group=${config.kafka.group} dlq=${config.kafka.dlqTopic} store=${store.kind} transform_workers=${workers}`,
+  );
 
   const done = (async () => {
     const reason = await stopped;
@@ -184,15 +216,30 @@ export async function startConsume(config: Readonly<Config>, opts: ConsumeOption
     } finally {
       await server?.close();
       if (!opts.store) await store.close();
-      if (opts.handleSignals) { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); }
+      if (opts.handleSignals) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     }
     const seconds = (Date.now() - startedAt) / 1000;
-    out(accountingLine('consume.accounting', tally, { seconds: Math.round(seconds), records_per_s: Math.round(tally.read / Math.max(seconds, 0.001)), refetched }));
+    out(
+      accountingLine('consume.accounting', tally, {
+        seconds: Math.round(seconds),
+        records_per_s: Math.round(tally.read / Math.max(seconds, 0.001)),
+        refetched,
+      }),
+    );
     if (reason.startsWith('consumer crashed')) throw new Error(reason);
     return tally;
   })();
   return {
-    done, stop: (reason = 'stop') => stopRequested(reason), tally, get refetched() { return refetched; }, consumer: source.consumer,
+    done,
+    stop: (reason = 'stop') => stopRequested(reason),
+    tally,
+    get refetched() {
+      return refetched;
+    },
+    consumer: source.consumer,
     metricsUrl: server?.url ?? null,
   };
 }

@@ -35,14 +35,31 @@ export interface FileIngestSummary extends Tally {
   interrupted: boolean;
 }
 
-export async function ingestFiles(config: Readonly<Config>, paths: string[], o: FileIngestOptions): Promise<FileIngestSummary> {
+export async function ingestFiles(
+  config: Readonly<Config>,
+  paths: string[],
+  o: FileIngestOptions,
+): Promise<FileIngestSummary> {
   const base: InsertFn = (events, token, options) => insertEvents(o.store, events, token, options);
   const deadLetters = createFileDeadLetterWriter(config.store.dataDir);
   const metrics = o.metrics ?? null;
-  const sink = instrumentSink(metrics, createSink({ insert: instrumentInsert(metrics, o.wrapInsert ? o.wrapInsert(base) : base), deadLetters, log: o.log }));
+  const sink = instrumentSink(
+    metrics,
+    createSink({
+      insert: instrumentInsert(metrics, o.wrapInsert ? o.wrapInsert(base) : base),
+      deadLetters,
+      log: o.log,
+    }),
+  );
   const transformOptions = config.parse; // exactly the transform options: a new one reaches the workers without an edit here
-  const pool = config.transformWorkers > 0 ? createTransformPool({ size: config.transformWorkers, options: transformOptions, log: o.log }) : null;
-  const pipeline = instrumentPipeline(metrics, createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform));
+  const pool =
+    config.transformWorkers > 0
+      ? createTransformPool({ size: config.transformWorkers, options: transformOptions, log: o.log })
+      : null;
+  const pipeline = instrumentPipeline(
+    metrics,
+    createPipeline({ ...transformOptions, retentionDays: config.store.retentionDays }, pool?.transform),
+  );
   const batcher = new Batcher(config.sink.maxBatchRows);
   const tally = emptyTally();
   let unreadable = 0;
@@ -82,7 +99,10 @@ export async function ingestFiles(config: Readonly<Config>, paths: string[], o: 
     for await (const { item, result } of inOrder()) {
       const file = item.source.replace(/#\d+$/, '');
       if (file !== lastFile) {
-        if (lastFile !== null) { files++; o.onProgress?.(tally, files); }
+        if (lastFile !== null) {
+          files++;
+          o.onProgress?.(tally, files);
+        }
         lastFile = file;
       }
       if (item.kind === 'error') {
@@ -100,6 +120,9 @@ export async function ingestFiles(config: Readonly<Config>, paths: string[], o: 
   } finally {
     await pool?.close(); // its threads would keep the process alive
   }
-  if (lastFile !== null) { files++; o.onProgress?.(tally, files); }
+  if (lastFile !== null) {
+    files++;
+    o.onProgress?.(tally, files);
+  }
   return { ...tally, unreadable, files, dlqFile: deadLetters.target, interrupted: o.signal?.aborted ?? false };
 }

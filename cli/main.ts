@@ -37,9 +37,13 @@ const program = new Command()
 
 // The program has no options of its own besides --help and --version, so the first word is the command.
 const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) && !process.argv.includes('--version') && !process.argv.includes('-V')
-  ? [named]
-  : Object.keys(COMMANDS);
+const wanted =
+  named !== undefined &&
+  Object.hasOwn(COMMANDS, named) &&
+  !process.argv.includes('--version') &&
+  !process.argv.includes('-V')
+    ? [named]
+    : Object.keys(COMMANDS);
 for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]()))) register(program);
 
 try {

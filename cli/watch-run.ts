@@ -19,13 +19,24 @@ export interface WatchRunOptions {
 }
 
 export function watchLine(prefix: string, s: MaildirWatchSummary, extra: Record<string, string | number> = {}): string {
-  const more = Object.entries(extra).map(([k, v]) => ` ${k}=${v}`).join('');
+  const more = Object.entries(extra)
+    .map(([k, v]) => ` ${k}=${v}`)
+    .join('');
   return `${prefix} produced=${s.produced} bytes=${s.bytes} moved=${s.moved} deleted=${s.deleted} too_large=${s.tooLarge} unreadable=${s.unreadable} pending=${s.pending}${more}`;
 }
 
-export async function runMaildirWatch(config: Readonly<Config>, kafka: Kafka, o: WatchRunOptions): Promise<MaildirWatchSummary> {
+export async function runMaildirWatch(
+  config: Readonly<Config>,
+  kafka: Kafka,
+  o: WatchRunOptions,
+): Promise<MaildirWatchSummary> {
   const out = o.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await connectOrExplain(producer, config);
   const stop = new AbortController();
   let stoppedBy = '';
@@ -38,27 +49,39 @@ export async function runMaildirWatch(config: Readonly<Config>, kafka: Kafka, o:
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const metrics = config.metrics.port === null ? null : createMetrics('produce-watch');
-  const server = metrics && config.metrics.port !== null
-    ? await startMetricsServer({
-      port: config.metrics.port, host: config.metrics.host, metrics,
-      ready: async () => {
-        if (stoppedBy) return { ready: false, detail: 'stopping' };
-        await assertMaildir(o.maildir);
-        return { ready: true, detail: `watching ${o.maildir}, producer connected` };
-      },
-    })
-    : null;
+  const server =
+    metrics && config.metrics.port !== null
+      ? await startMetricsServer({
+          port: config.metrics.port,
+          host: config.metrics.host,
+          metrics,
+          ready: async () => {
+            if (stoppedBy) return { ready: false, detail: 'stopping' };
+            await assertMaildir(o.maildir);
+            return { ready: true, detail: `watching ${o.maildir}, producer connected` };
+          },
+        })
+      : null;
   if (server) o.log(`produce.watch.metrics url=${server.url}/metrics`);
   let tooLargeSeen = 0;
   const started = Date.now();
   let lastLog = started;
   let lastProduced = 0;
-  o.log(`produce.watch.started maildir=${o.maildir} topic=${config.kafka.topic} after_ack=${o.deleteAfter ? 'delete' : 'move to cur/'}`);
+  o.log(
+    `produce.watch.started maildir=${o.maildir} topic=${config.kafka.topic} after_ack=${o.deleteAfter ? 'delete' : 'move to cur/'}`,
+  );
   try {
     const summary = await watchMaildir({
-      maildir: o.maildir, producer, topic: config.kafka.topic, deleteAfter: o.deleteAfter,
-      maxMessageBytes: config.parse.maxMessageBytes, maxBatchMessages: o.maxBatchMessages, pollMs: o.pollMs,
-      retryMs: Math.max(1000, o.pollMs), signal: stop.signal, log: o.log,
+      maildir: o.maildir,
+      producer,
+      topic: config.kafka.topic,
+      deleteAfter: o.deleteAfter,
+      maxMessageBytes: config.parse.maxMessageBytes,
+      maxBatchMessages: o.maxBatchMessages,
+      pollMs: o.pollMs,
+      retryMs: Math.max(1000, o.pollMs),
+      signal: stop.signal,
+      log: o.log,
       onLook: (pending) => metrics?.maildirPending.set(pending),
       onBatch: (s, batch) => {
         if (metrics) {
@@ -76,7 +99,12 @@ export async function runMaildirWatch(config: Readonly<Config>, kafka: Kafka, o:
         lastProduced = s.produced;
       },
     });
-    out(watchLine('produce.watch.accounting', summary, { seconds: Math.round((Date.now() - started) / 1000), stopped_by: stoppedBy || 'end' }));
+    out(
+      watchLine('produce.watch.accounting', summary, {
+        seconds: Math.round((Date.now() - started) / 1000),
+        stopped_by: stoppedBy || 'end',
+      }),
+    );
     return summary;
   } finally {
     process.off('SIGINT', onSignal);

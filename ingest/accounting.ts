@@ -3,7 +3,9 @@ import type { Tally } from './sink.ts';
 import { sum } from './sink.ts';
 
 const detail = (counts: Record<string, number>): string => {
-  const parts = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${v}`);
+  const parts = Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}:${v}`);
   return parts.length ? ` (${parts.join(',')})` : '';
 };
 
@@ -19,7 +21,9 @@ const adjustedText = (t: Tally): string => {
 
 /** One line, key=value, parseable by scripts and tests. */
 export function accountingLine(prefix: string, t: Tally, extra: Record<string, string | number> = {}): string {
-  const more = Object.entries(extra).map(([k, v]) => ` ${k}=${v}`).join('');
+  const more = Object.entries(extra)
+    .map(([k, v]) => ` ${k}=${v}`)
+    .join('');
   return (
     `${prefix} read=${t.read} stored=${t.stored} events=${t.events}` +
     ` dead_lettered=${sum(t.deadLettered)}${detail(t.deadLettered)} skipped=${sum(t.skipped)}${detail(t.skipped)}` +

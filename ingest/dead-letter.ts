@@ -7,7 +7,7 @@ import type { RawRecord } from './sources/raw-record.ts';
 
 export interface DeadLetter {
   record: RawRecord;
-  reason: string;        // machine code: mime_unparseable, message_too_large, store_rejected ...
+  reason: string; // machine code: mime_unparseable, message_too_large, store_rejected ...
   stage: Stage;
   error: string;
 }
@@ -43,7 +43,11 @@ export function createKafkaDeadLetterWriter(producer: Producer, dlqTopic: string
       await producer.send({
         topic: dlqTopic,
         acks: -1,
-        messages: letters.map((l) => ({ key: l.record.key ?? null, value: l.record.bytes, headers: dlqHeaders(l, at) })),
+        messages: letters.map((l) => ({
+          key: l.record.key ?? null,
+          value: l.record.bytes,
+          headers: dlqHeaders(l, at),
+        })),
       });
     },
   };
@@ -57,7 +61,9 @@ export function createFileDeadLetterWriter(dataDir: string): DeadLetterWriter {
     async write(letters) {
       if (letters.length === 0) return;
       const at = new Date();
-      const lines = letters.map((l) => JSON.stringify({ ...dlqHeaders(l, at), bytes_base64: l.record.bytes.toString('base64') }) + '\n');
+      const lines = letters.map(
+        (l) => JSON.stringify({ ...dlqHeaders(l, at), bytes_base64: l.record.bytes.toString('base64') }) + '\n',
+      );
       await fs.mkdir(dataDir, { recursive: true });
       await fs.appendFile(file, lines.join(''));
     },

@@ -36,7 +36,11 @@ export function verpRecipient(envelopeRecipient: string): string {
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
 /** Fills an event's empty recipient (from the VERP address) and empty sender (the envelope recipient itself). */
-export function withEnvelope(result: StepResult, envelopeRecipient: string | undefined, hashLocal: boolean): StepResult {
+export function withEnvelope(
+  result: StepResult,
+  envelopeRecipient: string | undefined,
+  hashLocal: boolean,
+): StepResult {
   if (result.kind !== 'ok' || !envelopeRecipient || !isEnvelopeAddress(envelopeRecipient)) return result;
   const original = verpRecipient(envelopeRecipient);
   let changed = false;

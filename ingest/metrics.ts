@@ -18,24 +18,95 @@ export function createMetrics(command: string) {
   collectDefaultMetrics({ register: registry, prefix: 'bounce_pipeline_' });
   // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool refuses them); the
   // same numbers are in nodejs_active_handles / _requests / _resources by type.
-  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) registry.removeSingleMetric(`bounce_pipeline_nodejs_${name}`);
+  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
+    registry.removeSingleMetric(`bounce_pipeline_nodejs_${name}`);
   const m = {
     registry,
-    recordsRead: new Counter({ name: 'bounce_records_read_total', help: 'Records read and accounted (stored, dead-lettered or skipped).', registers: [registry] }),
-    recordsStored: new Counter({ name: 'bounce_records_stored_total', help: 'Records whose events are in the store.', registers: [registry] }),
-    recordsDeadLettered: new Counter({ name: 'bounce_records_dead_lettered_total', help: 'Records sent to the dead-letter topic or file, by reason.', labelNames: ['reason'], registers: [registry] }),
-    recordsSkipped: new Counter({ name: 'bounce_records_skipped_total', help: 'Records skipped (not bounces, nothing failed, older than retention), by reason.', labelNames: ['reason'], registers: [registry] }),
-    events: new Counter({ name: 'bounce_events_stored_total', help: 'Bounce events stored, by receiving provider and category.', labelNames: ['provider', 'category'], registers: [registry] }),
-    lag: new Gauge({ name: 'bounce_consumer_lag_records', help: 'Records in the topic not yet committed by the consumer group, per partition.', labelNames: ['topic', 'partition'], registers: [registry] }),
-    batchRecords: new Histogram({ name: 'bounce_batch_records', help: 'Records per stored batch.', buckets: RECORDS, registers: [registry] }),
-    batchSeconds: new Histogram({ name: 'bounce_batch_duration_seconds', help: 'Time to store one batch: insert with retries and dead letters.', buckets: SECONDS, registers: [registry] }),
-    insertSeconds: new Histogram({ name: 'bounce_store_insert_duration_seconds', help: 'Time of one insert attempt into the store.', buckets: SECONDS, registers: [registry] }),
-    insertErrors: new Counter({ name: 'bounce_store_insert_errors_total', help: 'Failed insert attempts; retriable ones are retried with backoff, the others dead-letter the batch.', labelNames: ['retriable'], registers: [registry] }),
-    parseSeconds: new Histogram({ name: 'bounce_parse_duration_seconds', help: 'Time from a raw record to its result (parse and classify; with transform workers, includes the wait for one).', buckets: SECONDS, registers: [registry] }),
-    produced: new Counter({ name: 'bounce_messages_produced_total', help: 'Messages acknowledged by Kafka (produce --watch).', registers: [registry] }),
-    produceSeconds: new Histogram({ name: 'bounce_produce_batch_duration_seconds', help: 'Time from sending a batch to Kafka to its acknowledgement and the moves in the Maildir.', buckets: SECONDS, registers: [registry] }),
-    maildirPending: new Gauge({ name: 'bounce_maildir_pending_messages', help: 'Messages in the Maildir new/ at the last look.', registers: [registry] }),
-    maildirTooLarge: new Counter({ name: 'bounce_maildir_too_large_total', help: 'Messages over BOUNCE_MAX_MESSAGE_BYTES left in new/.', registers: [registry] }),
+    recordsRead: new Counter({
+      name: 'bounce_records_read_total',
+      help: 'Records read and accounted (stored, dead-lettered or skipped).',
+      registers: [registry],
+    }),
+    recordsStored: new Counter({
+      name: 'bounce_records_stored_total',
+      help: 'Records whose events are in the store.',
+      registers: [registry],
+    }),
+    recordsDeadLettered: new Counter({
+      name: 'bounce_records_dead_lettered_total',
+      help: 'Records sent to the dead-letter topic or file, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    recordsSkipped: new Counter({
+      name: 'bounce_records_skipped_total',
+      help: 'Records skipped (not bounces, nothing failed, older than retention), by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'bounce_events_stored_total',
+      help: 'Bounce events stored, by receiving provider and category.',
+      labelNames: ['provider', 'category'],
+      registers: [registry],
+    }),
+    lag: new Gauge({
+      name: 'bounce_consumer_lag_records',
+      help: 'Records in the topic not yet committed by the consumer group, per partition.',
+      labelNames: ['topic', 'partition'],
+      registers: [registry],
+    }),
+    batchRecords: new Histogram({
+      name: 'bounce_batch_records',
+      help: 'Records per stored batch.',
+      buckets: RECORDS,
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'bounce_batch_duration_seconds',
+      help: 'Time to store one batch: insert with retries and dead letters.',
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    insertSeconds: new Histogram({
+      name: 'bounce_store_insert_duration_seconds',
+      help: 'Time of one insert attempt into the store.',
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    insertErrors: new Counter({
+      name: 'bounce_store_insert_errors_total',
+      help: 'Failed insert attempts; retriable ones are retried with backoff, the others dead-letter the batch.',
+      labelNames: ['retriable'],
+      registers: [registry],
+    }),
+    parseSeconds: new Histogram({
+      name: 'bounce_parse_duration_seconds',
+      help: 'Time from a raw record to its result (parse and classify; with transform workers, includes the wait for one).',
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    produced: new Counter({
+      name: 'bounce_messages_produced_total',
+      help: 'Messages acknowledged by Kafka (produce --watch).',
+      registers: [registry],
+    }),
+    produceSeconds: new Histogram({
+      name: 'bounce_produce_batch_duration_seconds',
+      help: 'Time from sending a batch to Kafka to its acknowledgement and the moves in the Maildir.',
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    maildirPending: new Gauge({
+      name: 'bounce_maildir_pending_messages',
+      help: 'Messages in the Maildir new/ at the last look.',
+      registers: [registry],
+    }),
+    maildirTooLarge: new Counter({
+      name: 'bounce_maildir_too_large_total',
+      help: 'Messages over BOUNCE_MAX_MESSAGE_BYTES left in new/.',
+      registers: [registry],
+    }),
   };
   return {
     ...m,
@@ -48,7 +119,8 @@ export function createMetrics(command: string) {
     },
     observeEvents(events: BounceEvent[]): void {
       const counts = new Map<string, number>();
-      for (const e of events) counts.set(`${e.provider}\t${e.category}`, (counts.get(`${e.provider}\t${e.category}`) ?? 0) + 1);
+      for (const e of events)
+        counts.set(`${e.provider}\t${e.category}`, (counts.get(`${e.provider}\t${e.category}`) ?? 0) + 1);
       for (const [key, n] of counts) {
         const [provider, category] = key.split('\t');
         m.events.inc({ provider, category }, n);
@@ -70,7 +142,10 @@ export function createMetrics(command: string) {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export interface Readiness { ready: boolean; detail: string }
+export interface Readiness {
+  ready: boolean;
+  detail: string;
+}
 
 export interface MetricsServer {
   url: string;
@@ -78,9 +153,17 @@ export interface MetricsServer {
 }
 
 /** /metrics (Prometheus text), /healthz (the process answers), /readyz (the command's own check: 200 or 503). */
-export async function startMetricsServer(o: { port: number; host: string; metrics: Metrics; ready: () => Promise<Readiness> }): Promise<MetricsServer> {
+export async function startMetricsServer(o: {
+  port: number;
+  host: string;
+  metrics: Metrics;
+  ready: () => Promise<Readiness>;
+}): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
-    const reply = (status: number, type: string, body: string) => { res.writeHead(status, { 'content-type': type }); res.end(body); };
+    const reply = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
     const route = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'text/plain', 'GET only\n');
     if (route === '/healthz') return reply(200, 'text/plain', 'ok\n');
@@ -92,19 +175,29 @@ export async function startMetricsServer(o: { port: number; host: string; metric
       return;
     }
     if (route === '/metrics') {
-      o.metrics.registry.metrics().then((text) => reply(200, o.metrics.registry.contentType, text), (err: unknown) => reply(500, 'text/plain', String(err)));
+      o.metrics.registry.metrics().then(
+        (text) => reply(200, o.metrics.registry.contentType, text),
+        (err: unknown) => reply(500, 'text/plain', String(err)),
+      );
       return;
     }
     reply(404, 'text/plain', 'try /metrics, /healthz or /readyz\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -25,14 +25,19 @@ export function createTransformStep(options: TransformOptions, transform: Transf
   return async function transformRecord(record) {
     let result: TransformResult;
     try {
-      result = await transform(record.bytes, { receivedAt: record.receivedAt, kafkaPartition: record.partition, kafkaOffset: record.offset }, options);
+      result = await transform(
+        record.bytes,
+        { receivedAt: record.receivedAt, kafkaPartition: record.partition, kafkaOffset: record.offset },
+        options,
+      );
     } catch (err) {
       return { kind: 'dlq', reason: 'transform_crashed', stage: 'parse', error: errorText(err) };
     }
     if (result.kind === 'dlq') return { kind: 'dlq', reason: result.reason, stage: 'parse', error: result.error };
     if (result.kind === 'skip') return result;
     // A report with no failed or delayed recipient stores nothing; count it as a skip so the accounting adds up.
-    if (result.events.length === 0) return { kind: 'skip', reason: 'no_failed_recipients', detail: `mta ${result.mtaKind}` };
+    if (result.events.length === 0)
+      return { kind: 'skip', reason: 'no_failed_recipients', detail: `mta ${result.mtaKind}` };
     return result;
   };
 }

@@ -23,10 +23,14 @@ export type InsertFn = (events: BounceEvent[], dedupToken: string, options?: { r
 export interface RetryPolicy {
   initialDelayMs: number;
   maxDelayMs: number;
-  jitter: number;           // 0..1: each delay is scaled by a random factor in [1 - jitter, 1 + jitter]
+  jitter: number; // 0..1: each delay is scaled by a random factor in [1 - jitter, 1 + jitter]
 }
 
-export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ initialDelayMs: 200, maxDelayMs: 5000, jitter: 0.3 });
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
+  initialDelayMs: 200,
+  maxDelayMs: 5000,
+  jitter: 0.3,
+});
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, jittered. */
 export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
@@ -36,7 +40,7 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () =>
 
 export interface Tally {
   read: number;
-  stored: number;       // records whose events are in the store
+  stored: number; // records whose events are in the store
   events: number;
   deadLettered: Record<string, number>;
   skipped: Record<string, number>;
@@ -91,7 +95,11 @@ export interface Sink {
   /** Stores one batch; resolves with its tally once events and dead letters are durable. While the store is
    *  unavailable it waits (capped backoff, no limit); records the store rejects are isolated by splitting the batch
    *  and dead-lettered as store_rejected. Throws StoreWriteError (retriable) only when abandoned: ack nothing then. */
-  write(batch: Processed[], dedupToken: string | ((events: BounceEvent[]) => string), options?: WriteOptions): Promise<Tally>;
+  write(
+    batch: Processed[],
+    dedupToken: string | ((events: BounceEvent[]) => string),
+    options?: WriteOptions,
+  ): Promise<Tally>;
 }
 
 type OkItem = Processed & { result: { kind: 'ok' } };
@@ -102,7 +110,12 @@ export function createSink(options: SinkOptions): Sink {
   const wait = options.sleep ?? ((ms: number) => sleep(ms));
 
   /** Inserts until it worked or the store rejected the rows; waits through unavailability (one line when it starts, one when it ends). */
-  async function insertOrReject(events: BounceEvent[], token: string, abandon: () => boolean, replay: boolean): Promise<{ rejected?: string }> {
+  async function insertOrReject(
+    events: BounceEvent[],
+    token: string,
+    abandon: () => boolean,
+    replay: boolean,
+  ): Promise<{ rejected?: string }> {
     let waitingSince = 0;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -118,11 +131,23 @@ export function createSink(options: SinkOptions): Sink {
         if (!waitingSince) {
           waitingSince = Date.now();
           const what = /waiting for ([^)]*)\)/.exec(errorText(err, 2000))?.[1] ?? 'the store to answer';
-          log(`sink.store_unavailable waiting for ${what}; retrying every ${policy.initialDelayMs}-${policy.maxDelayMs} ms until it is back, nothing is committed meanwhile (rows=${events.length} error=${JSON.stringify(errorText(err, 300))})`);
+          log(
+            `sink.store_unavailable waiting for ${what}; retrying every ${policy.initialDelayMs}-${policy.maxDelayMs} ms until it is back, nothing is committed meanwhile (rows=${events.length} error=${JSON.stringify(errorText(err, 300))})`,
+          );
         }
-        if (abandon()) throw new StoreWriteError(`store unavailable, batch abandoned (nothing committed): ${errorText(err)}`, true, err);
+        if (abandon())
+          throw new StoreWriteError(
+            `store unavailable, batch abandoned (nothing committed): ${errorText(err)}`,
+            true,
+            err,
+          );
         await wait(retryDelayMs(policy, attempt));
-        if (abandon()) throw new StoreWriteError(`store unavailable, batch abandoned (nothing committed): ${errorText(err)}`, true, err);
+        if (abandon())
+          throw new StoreWriteError(
+            `store unavailable, batch abandoned (nothing committed): ${errorText(err)}`,
+            true,
+            err,
+          );
       }
     }
   }
@@ -131,15 +156,24 @@ export function createSink(options: SinkOptions): Sink {
    * Stores the records' events; when the store rejects them, halves the records (each half with a token of its own)
    * until the rejected records stand alone. A record's events stay together, so a record is stored or rejected whole.
    */
-  async function storeRecords(items: OkItem[], token: string, abandon: () => boolean, replay: boolean): Promise<{ stored: OkItem[]; rejected: { item: OkItem; error: string }[] }> {
+  async function storeRecords(
+    items: OkItem[],
+    token: string,
+    abandon: () => boolean,
+    replay: boolean,
+  ): Promise<{ stored: OkItem[]; rejected: { item: OkItem; error: string }[] }> {
     const events = items.flatMap((p) => p.result.events);
     const { rejected } = await insertOrReject(events, token, abandon, replay);
     if (!rejected) return { stored: items, rejected: [] };
     if (items.length === 1) {
-      log(`sink.record_rejected source=${items[0].record.source} events=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`);
+      log(
+        `sink.record_rejected source=${items[0].record.source} events=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`,
+      );
       return { stored: [], rejected: [{ item: items[0], error: rejected }] };
     }
-    log(`sink.batch_split records=${items.length} rows=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`);
+    log(
+      `sink.batch_split records=${items.length} rows=${events.length} error=${JSON.stringify(rejected.slice(0, 300))}`,
+    );
     const mid = Math.ceil(items.length / 2);
     const a = await storeRecords(items.slice(0, mid), `${token}/a`, abandon, replay);
     const b = await storeRecords(items.slice(mid), `${token}/b`, abandon, replay);
@@ -157,15 +191,18 @@ export function createSink(options: SinkOptions): Sink {
         const events = ok.flatMap((p) => p.result.events);
         const token = typeof dedupToken === 'string' ? dedupToken : dedupToken(events);
         const { stored, rejected } = await storeRecords(ok, token, abandon, writeOptions.replay ?? false);
-        for (const { item, error } of rejected) letters.push({ record: item.record, reason: 'store_rejected', stage: 'store', error });
+        for (const { item, error } of rejected)
+          letters.push({ record: item.record, reason: 'store_rejected', stage: 'store', error });
         tally.stored = stored.length;
         for (const p of stored) {
           tally.events += p.result.events.length;
-          for (const e of p.result.events) for (const a of e.adjustments ?? []) tally.adjusted[a] = (tally.adjusted[a] ?? 0) + 1;
+          for (const e of p.result.events)
+            for (const a of e.adjustments ?? []) tally.adjusted[a] = (tally.adjusted[a] ?? 0) + 1;
         }
       }
       for (const p of batch) {
-        if (p.result.kind === 'dlq') letters.push({ record: p.record, reason: p.result.reason, stage: p.result.stage, error: p.result.error });
+        if (p.result.kind === 'dlq')
+          letters.push({ record: p.record, reason: p.result.reason, stage: p.result.stage, error: p.result.error });
         if (p.result.kind === 'skip') tally.skipped[p.result.reason] = (tally.skipped[p.result.reason] ?? 0) + 1;
       }
       await options.deadLetters.write(letters);
@@ -186,7 +223,11 @@ export class Batcher {
   private items: Processed[] = [];
   private rows = 0;
   private startedAt = 0;
-  constructor(private readonly maxRows: number, private readonly maxAgeMs: number = Infinity, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxRows: number,
+    private readonly maxAgeMs: number = Infinity,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(p: Processed): void {
     if (this.items.length === 0) this.startedAt = this.now();
@@ -194,7 +235,9 @@ export class Batcher {
     if (p.result.kind === 'ok') this.rows += p.result.events.length;
   }
 
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
 
   full(): boolean {
     return this.items.length > 0 && (this.rows >= this.maxRows || this.now() - this.startedAt >= this.maxAgeMs);

@@ -10,7 +10,10 @@ import { ConfigError } from '../shared/errors.ts';
 import { errorText } from './pipeline.ts';
 import { DEFAULT_RETRY, retryDelayMs } from './sink.ts';
 
-export async function openStoreWhenReady(config: { readonly store: StoreOptions }, log: (line: string) => void): Promise<Store> {
+export async function openStoreWhenReady(
+  config: { readonly store: StoreOptions },
+  log: (line: string) => void,
+): Promise<Store> {
   let waitingSince = 0;
   for (let attempt = 1; ; attempt++) {
     let store: Store | undefined;
@@ -25,7 +28,9 @@ export async function openStoreWhenReady(config: { readonly store: StoreOptions 
       if (err instanceof ConfigError || err instanceof StoreLockedError || verdict.kind !== 'unavailable') throw err;
       if (!waitingSince) {
         waitingSince = Date.now();
-        log(`store.unavailable waiting for ${verdict.what} (${config.store.url ?? config.store.dataDir}); retrying until it is back, nothing is consumed meanwhile: ${errorText(err, 300)}`);
+        log(
+          `store.unavailable waiting for ${verdict.what} (${config.store.url ?? config.store.dataDir}); retrying until it is back, nothing is consumed meanwhile: ${errorText(err, 300)}`,
+        );
       }
       await sleep(retryDelayMs(DEFAULT_RETRY, attempt));
     }

@@ -40,7 +40,8 @@ const JSON_NUMBERS = { output_format_json_quote_64bit_integers: 0 } as const;
 const origins = new WeakMap<Store, StoreOptions>();
 
 export async function openStore(store: StoreOptions): Promise<Store> {
-  if (!IDENTIFIER.test(store.database)) throw new ConfigError(`CLICKHOUSE_DATABASE must be a plain identifier, got ${store.database}`);
+  if (!IDENTIFIER.test(store.database))
+    throw new ConfigError(`CLICKHOUSE_DATABASE must be a plain identifier, got ${store.database}`);
   const opened = store.url ? await openServer(store) : await openEmbedded(store);
   // The embedded engine keys sessions by path: remember the resolved one.
   origins.set(opened, store.url ? store : { ...store, dataDir: fs.realpathSync(store.dataDir) });
@@ -56,7 +57,10 @@ export async function openReadOnlyClient(store: Store): Promise<ClickHouseClient
   if (!origin) throw new Error('openReadOnlyClient: store was not opened by openStore');
   if (store.kind === 'server') {
     return createClient({
-      url: origin.url!, username: origin.user, password: origin.password, database: store.database,
+      url: origin.url!,
+      username: origin.user,
+      password: origin.password,
+      database: store.database,
       clickhouse_settings: { ...JSON_NUMBERS, readonly: '2' },
     });
   }
@@ -75,14 +79,21 @@ export function isNotAllowed(err: unknown): boolean {
 
 async function openServer(store: StoreOptions): Promise<Store> {
   // The client's own logger would print every failed try of a wait; the pipeline reports store errors itself.
-  const auth = { url: store.url!, username: store.user, password: store.password, log: { level: ClickHouseLogLevel.OFF } };
+  const auth = {
+    url: store.url!,
+    username: store.user,
+    password: store.password,
+    log: { level: ClickHouseLogLevel.OFF },
+  };
   const bootstrap = createClient(auth);
   try {
     const onCluster = store.cluster ? ` ON CLUSTER ${checkIdentifier(store.cluster, 'CLICKHOUSE_CLUSTER')}` : '';
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${store.database}${onCluster}` }).catch((err: unknown) => {
-      // a read-only or insert-only user may not create it; the database then exists already (or its first query says so)
-      if (!isNotAllowed(err)) throw err;
-    });
+    await bootstrap
+      .command({ query: `CREATE DATABASE IF NOT EXISTS ${store.database}${onCluster}` })
+      .catch((err: unknown) => {
+        // a read-only or insert-only user may not create it; the database then exists already (or its first query says so)
+        if (!isNotAllowed(err)) throw err;
+      });
   } catch (err) {
     if (err instanceof BouncePipelineError) throw err;
     throw new BouncePipelineError(
@@ -134,7 +145,9 @@ function lockHolder(dir: string): StoreLockedError | undefined {
     return undefined;
   }
   const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1]);
-  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? new StoreLockedError(dir, pid) : undefined;
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)
+    ? new StoreLockedError(dir, pid)
+    : undefined;
 }
 
 // chdb/connection is typed against its own copy of @clickhouse/client-common; the runtime contract is the same.

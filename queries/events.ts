@@ -83,7 +83,8 @@ export function splitByPartition(events: BounceEvent[], max = MAX_PARTITIONS_PER
   for (const e of events) {
     const key = partitionOf(e);
     const list = byPartition.get(key);
-    if (list) list.push(e); else byPartition.set(key, [e]);
+    if (list) list.push(e);
+    else byPartition.set(key, [e]);
   }
   if (byPartition.size <= max) return [events];
   const keys = [...byPartition.keys()].sort();
@@ -115,9 +116,15 @@ function blockToken(token: string, block: BounceEvent[], whole: boolean): string
  * take it. Events stored from other records (a message produced twice) are dropped as in any batch.
  * Errors are StoreWriteError, retriable when the store is unavailable (store-errors.ts), not when it rejected the data.
  */
-export async function insertEvents(store: Store, events: BounceEvent[], dedupToken: string, options: { replay?: boolean } = {}): Promise<void> {
+export async function insertEvents(
+  store: Store,
+  events: BounceEvent[],
+  dedupToken: string,
+  options: { replay?: boolean } = {},
+): Promise<void> {
   if (events.length === 0) return;
-  if (!dedupToken) throw new StoreWriteError('insertEvents needs a non-empty dedup token (same rows → same token)', false);
+  if (!dedupToken)
+    throw new StoreWriteError('insertEvents needs a non-empty dedup token (same rows → same token)', false);
   try {
     const fresh = await newEvents(store, events, options.replay ?? false);
     if (fresh.length === 0) return;
@@ -129,7 +136,11 @@ export async function insertEvents(store: Store, events: BounceEvent[], dedupTok
         format: 'JSONEachRow',
         clickhouse_settings: {
           insert_deduplicate: 1,
-          insert_deduplication_token: blockToken(dedupToken, block, fresh.length === events.length && blocks.length === 1),
+          insert_deduplication_token: blockToken(
+            dedupToken,
+            block,
+            fresh.length === events.length && blocks.length === 1,
+          ),
           deduplicate_blocks_in_dependent_materialized_views: 1,
           date_time_input_format: 'best_effort',
         },

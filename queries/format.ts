@@ -39,7 +39,10 @@ function table(cols: string[], rows: Record<string, unknown>[]): string {
   const numeric = cols.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
   const width = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (values: string[]) =>
-    values.map((v, i) => (numeric[i] ? v.padStart(width[i]) : v.padEnd(width[i]))).join('  ').trimEnd();
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(width[i]) : v.padEnd(width[i])))
+      .join('  ')
+      .trimEnd();
   const out = [line(cols), width.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
   if (rows.length === 0) out.push('(no rows)');
   return `${out.join('\n')}\n`;

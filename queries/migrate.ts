@@ -80,24 +80,28 @@ export function renderStatements(sql: string, opts: MigrateOptions): string[] {
         if (key === 'table' && arg) return opts.cluster ? `${arg}_local` : arg;
         if (key === 'engine' && arg && ENGINES.has(arg)) return opts.cluster ? `Replicated${arg}` : arg;
         const v = arg === undefined ? values[key] : undefined;
-        if (v === undefined) throw new MigrationError(`unknown placeholder ${whole} in a migration (see queries/migrate.ts for the list)`);
+        if (v === undefined)
+          throw new MigrationError(`unknown placeholder ${whole} in a migration (see queries/migrate.ts for the list)`);
         return v;
       }),
     )
     .map((s) => {
       const left = /\{\{[^}]*\}\}/.exec(s);
-      if (left) throw new MigrationError(`unknown placeholder ${left[0]} in a migration (see queries/migrate.ts for the list)`);
+      if (left)
+        throw new MigrationError(`unknown placeholder ${left[0]} in a migration (see queries/migrate.ts for the list)`);
       return s;
     });
 }
 
 function placeholderValues(opts: MigrateOptions): Record<string, string> {
   const int = (name: string, v: number | undefined) => {
-    if (!Number.isInteger(v) || (v as number) < 1) throw new ConfigError(`${name} must be a whole number >= 1, got ${v}`);
+    if (!Number.isInteger(v) || (v as number) < 1)
+      throw new ConfigError(`${name} must be a whole number >= 1, got ${v}`);
     return String(v);
   };
   const cluster = opts.cluster ?? null;
-  if (cluster !== null && !IDENTIFIER.test(cluster)) throw new ConfigError(`CLICKHOUSE_CLUSTER must be a plain identifier, got ${cluster}`);
+  if (cluster !== null && !IDENTIFIER.test(cluster))
+    throw new ConfigError(`CLICKHOUSE_CLUSTER must be a plain identifier, got ${cluster}`);
   return {
     retention_days: int('BOUNCE_RETENTION_DAYS', opts.retentionDays),
     episode_gap_hours: int('BOUNCE_EPISODE_GAP_HOURS', opts.episodeGapHours ?? 24),
@@ -117,7 +121,8 @@ ENGINE = {{engine:MergeTree}}
 ORDER BY name;
 `;
 
-const ASK_ADMIN = 'run `bounce-pipeline migrate` as a ClickHouse user that may create tables (bounce_admin in docker-compose.yml)';
+const ASK_ADMIN =
+  'run `bounce-pipeline migrate` as a ClickHouse user that may create tables (bounce_admin in docker-compose.yml)';
 
 export async function migrate(store: Store, opts: MigrateOptions): Promise<MigrateResult> {
   const migrations = loadMigrations(opts.migrationsDir);
@@ -132,17 +137,25 @@ export async function migrate(store: Store, opts: MigrateOptions): Promise<Migra
   }
   let rs;
   try {
-    rs = await store.client.query({ query: 'SELECT name, checksum FROM schema_migrations ORDER BY name', format: 'JSONEachRow' });
+    rs = await store.client.query({
+      query: 'SELECT name, checksum FROM schema_migrations ORDER BY name',
+      format: 'JSONEachRow',
+    });
   } catch (err) {
     if (mayWrite) throw err;
-    throw new MigrationError(`the store has no schema yet (or this user may not read schema_migrations) and this user may not create it: ${ASK_ADMIN}`, err);
+    throw new MigrationError(
+      `the store has no schema yet (or this user may not read schema_migrations) and this user may not create it: ${ASK_ADMIN}`,
+      err,
+    );
   }
   const done = new Map((await rs.json<{ name: string; checksum: string }>()).map((r) => [r.name, r.checksum]));
 
   const known = new Set(migrations.map((m) => m.name));
   const unknown = [...done.keys()].filter((n) => !known.has(n));
   if (unknown.length > 0) {
-    throw new MigrationError(`the store has migrations this version does not know: ${unknown.join(', ')}; run a newer bounce-pipeline`);
+    throw new MigrationError(
+      `the store has migrations this version does not know: ${unknown.join(', ')}; run a newer bounce-pipeline`,
+    );
   }
   for (const m of migrations) {
     const recorded = done.get(m.name);
@@ -157,7 +170,9 @@ export async function migrate(store: Store, opts: MigrateOptions): Promise<Migra
   const result: MigrateResult = { applied: [], pending: pending.map((m) => m.name), existing: [...done.keys()].sort() };
   if (opts.dryRun) return result;
   if (!mayWrite && pending.length > 0) {
-    throw new MigrationError(`${pending.length} migration(s) pending (${result.pending.join(', ')}) and this user may not apply them: ${ASK_ADMIN}`);
+    throw new MigrationError(
+      `${pending.length} migration(s) pending (${result.pending.join(', ')}) and this user may not apply them: ${ASK_ADMIN}`,
+    );
   }
 
   for (const m of pending) {
@@ -166,12 +181,17 @@ export async function migrate(store: Store, opts: MigrateOptions): Promise<Migra
         await store.client.command({ query: stmt });
       } catch (err) {
         const hint = isNotAllowed(err) ? `\nThis user may not change the schema: ${ASK_ADMIN}.` : '';
-        throw new MigrationError(`migration ${m.name} failed: ${(err as Error).message}\nstatement:\n${stmt}${hint}`, err);
+        throw new MigrationError(
+          `migration ${m.name} failed: ${(err as Error).message}\nstatement:\n${stmt}${hint}`,
+          err,
+        );
       }
     }
     await store.client.insert({
       table: 'schema_migrations',
-      values: [{ name: m.name, checksum: m.checksum, applied_at: new Date().toISOString().replace('T', ' ').replace('Z', '') }],
+      values: [
+        { name: m.name, checksum: m.checksum, applied_at: new Date().toISOString().replace('T', ' ').replace('Z', '') },
+      ],
       format: 'JSONEachRow',
     });
     result.applied.push(m.name);

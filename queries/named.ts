@@ -15,9 +15,22 @@ import type { Store } from './client.ts';
 
 export const NAMED_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'named');
 
-export interface NamedParam { name: string; type: string; default?: string; help?: string; allowed?: string[] }
-export interface NamedQueryInfo { name: string; description: string; params: NamedParam[]; columns: string[] }
-interface NamedQuery extends NamedQueryInfo { sql: string }
+export interface NamedParam {
+  name: string;
+  type: string;
+  default?: string;
+  help?: string;
+  allowed?: string[];
+}
+export interface NamedQueryInfo {
+  name: string;
+  description: string;
+  params: NamedParam[];
+  columns: string[];
+}
+interface NamedQuery extends NamedQueryInfo {
+  sql: string;
+}
 
 export type ParamValue = string | number | Date;
 
@@ -33,7 +46,10 @@ let cache: Map<string, NamedQuery> | undefined;
 function load(): Map<string, NamedQuery> {
   if (cache) return cache;
   const out = new Map<string, NamedQuery>();
-  for (const file of fs.readdirSync(NAMED_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of fs
+    .readdirSync(NAMED_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     const q = parseNamed(file.replace(/\.sql$/, ''), fs.readFileSync(path.join(NAMED_DIR, file), 'utf8'));
     out.set(q.name, q);
   }
@@ -43,8 +59,13 @@ function load(): Map<string, NamedQuery> {
 
 /** Parse and check one file: the header must declare exactly the {p:Type} placeholders the SQL uses. */
 export function parseNamed(name: string, text: string): NamedQuery {
-  const fail = (msg: string) => { throw new Error(`queries/named/${name}.sql: ${msg}`); };
-  const header = text.split('\n').filter((l) => l.startsWith('--')).map((l) => l.replace(/^--\s?/, ''));
+  const fail = (msg: string) => {
+    throw new Error(`queries/named/${name}.sql: ${msg}`);
+  };
+  const header = text
+    .split('\n')
+    .filter((l) => l.startsWith('--'))
+    .map((l) => l.replace(/^--\s?/, ''));
   const first = /^([a-z0-9-]+):\s*(.+)$/.exec(header[0] ?? '');
   if (!first || first[1] !== name) fail(`first line must be "-- ${name}: <description>"`);
   const params: NamedParam[] = [];
@@ -53,7 +74,12 @@ export function parseNamed(name: string, text: string): NamedQuery {
     let m: RegExpExecArray | null;
     if ((m = /^param (\w+):\s*([\w()']+)\s*(?:=\s*(\S*))?\s*(?:--\s*(.*))?$/.exec(line))) {
       const def = m[3] === undefined ? undefined : m[3] === "''" ? '' : m[3];
-      params.push({ name: m[1], type: m[2], ...(def !== undefined ? { default: def } : {}), ...(m[4] ? { help: m[4].trim() } : {}) });
+      params.push({
+        name: m[1],
+        type: m[2],
+        ...(def !== undefined ? { default: def } : {}),
+        ...(m[4] ? { help: m[4].trim() } : {}),
+      });
     } else if ((m = /^allowed (\w+):\s*(.+)$/.exec(line))) {
       const p = params.find((x) => x.name === m![1]) ?? fail(`allowed ${m[1]}: no such param declared above`);
       p.allowed = m[2].split(',').map((s) => s.trim());
@@ -87,7 +113,9 @@ export async function runNamed<Row = Record<string, unknown>>(
 ): Promise<Row[]> {
   const q = load().get(name);
   if (!q) {
-    throw new NamedQueryError(`unknown query "${String(name).slice(0, 80)}"; available: ${[...load().keys()].join(', ')}`);
+    throw new NamedQueryError(
+      `unknown query "${String(name).slice(0, 80)}"; available: ${[...load().keys()].join(', ')}`,
+    );
   }
   const queryParams = bindParams(q, params, new Date());
   const rs = await store.client.query({
@@ -99,11 +127,23 @@ export async function runNamed<Row = Record<string, unknown>>(
 }
 
 /** Validate every value against its declared type; fill defaults. Returns query_params as plain strings/numbers. */
-export function bindParams(q: NamedQueryInfo, params: Record<string, ParamValue>, now: Date): Record<string, string | number> {
-  const usage = () => q.params.map((p) => `${p.name} (${p.type}${p.default !== undefined ? `, default ${p.default === '' ? "''" : p.default}` : ', required'})`).join(', ');
+export function bindParams(
+  q: NamedQueryInfo,
+  params: Record<string, ParamValue>,
+  now: Date,
+): Record<string, string | number> {
+  const usage = () =>
+    q.params
+      .map(
+        (p) =>
+          `${p.name} (${p.type}${p.default !== undefined ? `, default ${p.default === '' ? "''" : p.default}` : ', required'})`,
+      )
+      .join(', ');
   for (const key of Object.keys(params)) {
     if (!q.params.some((p) => p.name === key)) {
-      throw new NamedQueryError(`${q.name}: unknown parameter "${key.slice(0, 80)}"; it takes: ${usage() || 'no parameters'}`);
+      throw new NamedQueryError(
+        `${q.name}: unknown parameter "${key.slice(0, 80)}"; it takes: ${usage() || 'no parameters'}`,
+      );
     }
   }
   const out: Record<string, string | number> = {};
@@ -113,18 +153,26 @@ export function bindParams(q: NamedQueryInfo, params: Record<string, ParamValue>
     try {
       out[p.name] = convert(p, raw, now);
     } catch (err) {
-      throw new NamedQueryError(`${q.name}: parameter ${p.name}=${JSON.stringify(String(raw)).slice(0, 100)} ${(err as Error).message}`);
+      throw new NamedQueryError(
+        `${q.name}: parameter ${p.name}=${JSON.stringify(String(raw)).slice(0, 100)} ${(err as Error).message}`,
+      );
     }
   }
   return out;
 }
 
-const UINT_MAX: Record<string, number> = { UInt8: 255, UInt16: 65535, UInt32: 4294967295, UInt64: Number.MAX_SAFE_INTEGER };
+const UINT_MAX: Record<string, number> = {
+  UInt8: 255,
+  UInt16: 65535,
+  UInt32: 4294967295,
+  UInt64: Number.MAX_SAFE_INTEGER,
+};
 
 function convert(p: NamedParam, raw: ParamValue, now: Date): string | number {
   if (p.type in UINT_MAX) {
     const n = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < 0 || n > UINT_MAX[p.type]) throw new Error(`is not a whole number from 0 to ${UINT_MAX[p.type]}`);
+    if (!Number.isSafeInteger(n) || n < 0 || n > UINT_MAX[p.type])
+      throw new Error(`is not a whole number from 0 to ${UINT_MAX[p.type]}`);
     return n;
   }
   if (p.type === 'String') {
@@ -162,9 +210,14 @@ function toDate(raw: ParamValue, now: Date): Date {
     const n = rel[2] ? Number(rel[2]) : 0;
     return new Date((rel[3] === 'd' ? subDays(base, n) : subHours(base, n)).getTime());
   }
-  if (!ABSOLUTE.test(s)) throw new Error('is not a time: use YYYY-MM-DD, YYYY-MM-DD hh:mm:ss (UTC), ISO 8601, now, now-24h, now-7d or today');
+  if (!ABSOLUTE.test(s))
+    throw new Error(
+      'is not a time: use YYYY-MM-DD, YYYY-MM-DD hh:mm:ss (UTC), ISO 8601, now, now-24h, now-7d or today',
+    );
   const iso = s.replace(' ', 'T');
-  const d = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(iso.slice(10)) ? iso : iso.length === 10 ? `${iso}T00:00:00Z` : `${iso}Z`);
+  const d = new Date(
+    /[zZ]|[+-]\d{2}:?\d{2}$/.test(iso.slice(10)) ? iso : iso.length === 10 ? `${iso}T00:00:00Z` : `${iso}Z`,
+  );
   if (Number.isNaN(d.getTime())) throw new Error('is not a valid time');
   return d;
 }

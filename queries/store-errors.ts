@@ -20,19 +20,46 @@ export interface StoreErrorRule {
 
 export const STORE_ERROR_RULES: readonly StoreErrorRule[] = [
   // 252 is both: a block spanning too many partitions is the data's fault, too many parts is the store's load.
-  { kind: 'rejected', codes: [252], message: /too many partitions for (a )?single insert block/i, what: 'the block spans too many partitions' },
+  {
+    kind: 'rejected',
+    codes: [252],
+    message: /too many partitions for (a )?single insert block/i,
+    what: 'the block spans too many partitions',
+  },
   { kind: 'unavailable', codes: [252], what: 'merges to catch up (too many parts)' },
   { kind: 'unavailable', codes: [241, 173], what: 'memory to be freed (memory limit)' },
   { kind: 'unavailable', codes: [159, 209, 210, 394, 236], what: 'the store to answer in time (timeout, network)' },
   { kind: 'unavailable', codes: [202, 203], what: 'fewer concurrent queries (too many simultaneous queries)' },
-  { kind: 'unavailable', codes: [242, 243, 425, 1001, 74, 75, 76, 107, 477], what: 'the store\'s disk to accept writes (read-only, full or failing)' },
-  { kind: 'unavailable', codes: [164, 497, 516, 192, 60, 81], what: 'the store to accept this user and schema (grants, password, migrations)' },
   {
     kind: 'unavailable',
-    codes: ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET'],
+    codes: [242, 243, 425, 1001, 74, 75, 76, 107, 477],
+    what: "the store's disk to accept writes (read-only, full or failing)",
+  },
+  {
+    kind: 'unavailable',
+    codes: [164, 497, 516, 192, 60, 81],
+    what: 'the store to accept this user and schema (grants, password, migrations)',
+  },
+  {
+    kind: 'unavailable',
+    codes: [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'UND_ERR_SOCKET',
+    ],
     what: 'the store to accept connections',
   },
-  { kind: 'unavailable', message: /socket hang up|timeout|timed out|connect|ECONN/i, what: 'the store to answer (connection or timeout)' },
+  {
+    kind: 'unavailable',
+    message: /socket hang up|timeout|timed out|connect|ECONN/i,
+    what: 'the store to answer (connection or timeout)',
+  },
 ];
 
 export interface StoreErrorVerdict {
@@ -49,7 +76,8 @@ function codeAndMessage(err: unknown): { code: string; message: string } {
   let code = '';
   for (let depth = 0; e && depth < 5; depth++) {
     const o = e as { code?: unknown; message?: unknown; cause?: unknown };
-    if (!code && (typeof o.code === 'string' || typeof o.code === 'number') && String(o.code) !== '') code = String(o.code);
+    if (!code && (typeof o.code === 'string' || typeof o.code === 'number') && String(o.code) !== '')
+      code = String(o.code);
     if (typeof o.message === 'string') messages.push(o.message);
     e = o.cause;
   }

@@ -46,14 +46,27 @@ const SISIMAI4_EQUIVALENT: Record<string, readonly string[]> = {
   notcompliantrfc: ['securityerror', 'contenterror', 'spamdetected'],
 };
 
-interface Row { file: string; recipient: string; status: string; reason: string; replycode: string; agent: string; command: string }
+interface Row {
+  file: string;
+  recipient: string;
+  status: string;
+  reason: string;
+  replycode: string;
+  agent: string;
+  command: string;
+}
 
 async function main(): Promise<void> {
   const files = (await fs.readdir(dir)).filter((f) => !f.startsWith('.')).sort();
   if (files.length === 0) throw new Error(`no files in ${dir}`);
-  const perl = spawnSync('perl', ['-e', PERL, ...files.map((f) => path.join(dir, f))], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const perl = spawnSync('perl', ['-e', PERL, ...files.map((f) => path.join(dir, f))], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (perl.status !== 0) {
-    process.stderr.write(`${perl.stderr}\ncompare:sisimai needs Perl with Sisimai: apt-get install -y libsisimai-perl\n`);
+    process.stderr.write(
+      `${perl.stderr}\ncompare:sisimai needs Perl with Sisimai: apt-get install -y libsisimai-perl\n`,
+    );
     process.exit(1);
   }
   const theirs = new Map<string, Row>();
@@ -71,11 +84,20 @@ async function main(): Promise<void> {
     if (res.kind !== 'ok') continue;
     // the SMTP command is a DsnFields detail (not an event column): take it from the parse step
     const parsed = parseBounce(normalizeLineEnds(raw));
-    const commandOf = new Map(parsed.kind === 'ok' ? parsed.fields.recipients.map((r) => [r.recipient.toLowerCase(), r.command]) : []);
+    const commandOf = new Map(
+      parsed.kind === 'ok' ? parsed.fields.recipients.map((r) => [r.recipient.toLowerCase(), r.command]) : [],
+    );
     for (const e of res.events) {
       ours.set(`${file}\t${e.recipient.toLowerCase()}`, {
-        file, recipient: e.recipient.toLowerCase(), status: e.status, reason: e.reason, replycode: String(e.reply_code || ''),
-        agent: e.mta_kind, mtaKind: e.mta_kind, diagnostic: e.diagnostic, command: commandOf.get(e.recipient.toLowerCase()) ?? '',
+        file,
+        recipient: e.recipient.toLowerCase(),
+        status: e.status,
+        reason: e.reason,
+        replycode: String(e.reply_code || ''),
+        agent: e.mta_kind,
+        mtaKind: e.mta_kind,
+        diagnostic: e.diagnostic,
+        command: commandOf.get(e.recipient.toLowerCase()) ?? '',
       });
     }
   }
@@ -96,7 +118,9 @@ async function main(): Promise<void> {
   const pseudoBoth = joined.filter((j) => isPseudoStatus(j.theirs.status) && isPseudoStatus(j.ours.status));
   const pseudoBothAgree = pseudoBoth.filter((j) => j.ours.status === j.theirs.status).length;
   const reasonAgree = agree((j) => j.ours.reason === j.theirs.reason);
-  const reasonAgree4 = agree((j) => j.ours.reason === j.theirs.reason || (SISIMAI4_EQUIVALENT[j.ours.reason] ?? []).includes(j.theirs.reason));
+  const reasonAgree4 = agree(
+    (j) => j.ours.reason === j.theirs.reason || (SISIMAI4_EQUIVALENT[j.ours.reason] ?? []).includes(j.theirs.reason),
+  );
   // Sisimai's reason put through our CATEGORY_OF_REASON (reasons we do not have count as 'other')
   const categoryOf = (reason: string) => CATEGORY_OF_REASON[reason as Reason] ?? 'other';
   const categoryAgree = agree((j) => categoryOf(j.ours.reason) === categoryOf(j.theirs.reason));
@@ -112,28 +136,56 @@ async function main(): Promise<void> {
 
   const out = process.stdout;
   out.write(`corpus: ${dir} (${files.length} files)\n`);
-  out.write(`recipients: sisimai ${theirs.size}, ours ${ours.size}, joined ${joined.length}, only sisimai ${onlyTheirs.length}, only ours ${onlyOurs.length}\n`);
+  out.write(
+    `recipients: sisimai ${theirs.size}, ours ${ours.size}, joined ${joined.length}, only sisimai ${onlyTheirs.length}, only ours ${onlyOurs.length}\n`,
+  );
   out.write(`status agrees:     ${pct(statusAgree)}% (${statusAgree}/${joined.length}, target 90%)\n`);
-  out.write(`status agrees where Sisimai has a real code (not its x.0.9xx pseudo codes): ${((100 * statusAgreeReal) / Math.max(1, realCode.length)).toFixed(1)}% (${statusAgreeReal}/${realCode.length})\n`);
-  out.write(`status agrees where both give a pseudo code (no code in the bounce; the reasons decide): ${((100 * pseudoBothAgree) / Math.max(1, pseudoBoth.length)).toFixed(1)}% (${pseudoBothAgree}/${pseudoBoth.length})\n`);
+  out.write(
+    `status agrees where Sisimai has a real code (not its x.0.9xx pseudo codes): ${((100 * statusAgreeReal) / Math.max(1, realCode.length)).toFixed(1)}% (${statusAgreeReal}/${realCode.length})\n`,
+  );
+  out.write(
+    `status agrees where both give a pseudo code (no code in the bounce; the reasons decide): ${((100 * pseudoBothAgree) / Math.max(1, pseudoBoth.length)).toFixed(1)}% (${pseudoBothAgree}/${pseudoBoth.length})\n`,
+  );
   out.write(`reason agrees:     ${pct(reasonAgree)}% (${reasonAgree}/${joined.length}, target 80%)\n`);
-  out.write(`reason agrees, Sisimai-5 refinements mapped back to Sisimai 4 (badreputation/requireptr → blocked, authfailure → securityerror|policyviolation|blocked, ratelimited → speeding|toomanyconn|blocked): ${pct(reasonAgree4)}% (${reasonAgree4}/${joined.length})\n`);
-  out.write(`category agrees (both reasons through CATEGORY_OF_REASON): ${pct(categoryAgree)}% (${categoryAgree}/${joined.length})\n`);
+  out.write(
+    `reason agrees, Sisimai-5 refinements mapped back to Sisimai 4 (badreputation/requireptr → blocked, authfailure → securityerror|policyviolation|blocked, ratelimited → speeding|toomanyconn|blocked): ${pct(reasonAgree4)}% (${reasonAgree4}/${joined.length})\n`,
+  );
+  out.write(
+    `category agrees (both reasons through CATEGORY_OF_REASON): ${pct(categoryAgree)}% (${categoryAgree}/${joined.length})\n`,
+  );
   out.write(`reply code agrees: ${pct(replyAgree)}% (${replyAgree}/${joined.length})\n`);
   out.write(`SMTP command agrees: ${pct(commandAgree)}% (${commandAgree}/${joined.length})\n`);
   out.write(`top reason disagreements (ours ← sisimai):\n`);
   for (const [k, n] of top) out.write(`  ${String(n).padStart(4)}  ${k}\n`);
   await fs.mkdir(path.dirname(outFile), { recursive: true });
-  await fs.writeFile(outFile, JSON.stringify({
-    dir, files: files.length, joined: joined.length, statusAgree, statusAgreeReal, realCodeRows: realCode.length, pseudoBoth: pseudoBoth.length, pseudoBothAgree, reasonAgree, reasonAgreeSisimai4Mapped: reasonAgree4, categoryAgree, replyAgree,
-    confusion: Object.fromEntries(top),
-    statusDisagreements: joined.filter((j) => j.ours.status !== j.theirs.status),
-    reasonDisagreements: joined.filter((j) => j.ours.reason !== j.theirs.reason),
-    commandDisagreements: joined.filter((j) => (j.ours.command || '') !== (j.theirs.command || '')),
-    replyDisagreements: joined.filter((j) => (j.ours.replycode || '0') !== (j.theirs.replycode || '0')),
-    onlySisimai: onlyTheirs.map((k) => theirs.get(k)),
-    onlyOurs: onlyOurs.map((k) => ours.get(k)),
-  }, null, 1));
+  await fs.writeFile(
+    outFile,
+    JSON.stringify(
+      {
+        dir,
+        files: files.length,
+        joined: joined.length,
+        statusAgree,
+        statusAgreeReal,
+        realCodeRows: realCode.length,
+        pseudoBoth: pseudoBoth.length,
+        pseudoBothAgree,
+        reasonAgree,
+        reasonAgreeSisimai4Mapped: reasonAgree4,
+        categoryAgree,
+        replyAgree,
+        confusion: Object.fromEntries(top),
+        statusDisagreements: joined.filter((j) => j.ours.status !== j.theirs.status),
+        reasonDisagreements: joined.filter((j) => j.ours.reason !== j.theirs.reason),
+        commandDisagreements: joined.filter((j) => (j.ours.command || '') !== (j.theirs.command || '')),
+        replyDisagreements: joined.filter((j) => (j.ours.replycode || '0') !== (j.theirs.replycode || '0')),
+        onlySisimai: onlyTheirs.map((k) => theirs.get(k)),
+        onlyOurs: onlyOurs.map((k) => ours.get(k)),
+      },
+      null,
+      1,
+    ),
+  );
   out.write(`details: ${path.relative(process.cwd(), outFile)}\n`);
 }
 

@@ -26,8 +26,11 @@ const IPS = ['198.51.100.7', '198.51.100.8', '203.0.113.25', '192.0.2.44'];
 /** One synthetic bounce per index, dated over `months` months from January of `fromYear` (a multi-year archive). */
 export function syntheticBounce(seed: string, i: number, fromYear = 2008, months = 216): Buffer {
   return renderBounce({
-    recipient: `${seed}-u${i}@hotmail.com`, ip: IPS[i % IPS.length], code: i % 4 === 3 ? 'S3140' : 'S3150',
-    queueId: `Q${seed.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}${i}`, date: monthDate(fromYear, i % months),
+    recipient: `${seed}-u${i}@hotmail.com`,
+    ip: IPS[i % IPS.length],
+    code: i % 4 === 3 ? 'S3140' : 'S3150',
+    queueId: `Q${seed.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}${i}`,
+    date: monthDate(fromYear, i % months),
   });
 }
 
@@ -51,22 +54,32 @@ export function writeArchive(dir: string, spec: ArchiveSpec): number {
     fs.writeFileSync(file, bytes);
     files++;
   };
-  for (let i = 0; i < (spec.synthetic ?? 0); i++) put(`synthetic/${Math.floor(i / 1000)}/${i}.eml`, syntheticBounce(seed, i));
+  for (let i = 0; i < (spec.synthetic ?? 0); i++)
+    put(`synthetic/${Math.floor(i / 1000)}/${i}.eml`, syntheticBounce(seed, i));
   for (let c = 0; c < (spec.corpusCopies ?? 0); c++) {
     for (const sub of ['bsd', 'err', 'not']) {
       const from = path.join(CORPUS, sub);
       if (!fs.existsSync(from)) continue;
       for (const name of fs.readdirSync(from)) {
-        put(`corpus-${c}/${sub}/${name}`, Buffer.concat([Buffer.from(`X-Archive-Copy: ${seed}-${c}\n`), fs.readFileSync(path.join(from, name))]));
+        put(
+          `corpus-${c}/${sub}/${name}`,
+          Buffer.concat([Buffer.from(`X-Archive-Copy: ${seed}-${c}\n`), fs.readFileSync(path.join(from, name))]),
+        );
       }
     }
   }
   const now = new Date();
   for (let m = 0; m < (spec.futureMonths ?? 0); m++) {
-    put(`future/${m}.eml`, renderBounce({
-      recipient: `${seed}-future${m}@hotmail.com`, ip: IPS[m % IPS.length], code: 'S3150', queueId: `F${m}X${seed.toUpperCase()}`,
-      date: monthDate(now.getUTCFullYear(), now.getUTCMonth() + 1 + m),
-    }));
+    put(
+      `future/${m}.eml`,
+      renderBounce({
+        recipient: `${seed}-future${m}@hotmail.com`,
+        ip: IPS[m % IPS.length],
+        code: 'S3150',
+        queueId: `F${m}X${seed.toUpperCase()}`,
+        date: monthDate(now.getUTCFullYear(), now.getUTCMonth() + 1 + m),
+      }),
+    );
   }
   return files;
 }
@@ -81,7 +94,11 @@ export interface Child {
 }
 
 /** The CLI as a child process; stderr is kept (last 200 KB) for waitFor and for failure messages. */
-export function runCli(args: string[], env: Record<string, string | undefined>, opts: { stdoutTo?: string } = {}): Child {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  opts: { stdoutTo?: string } = {},
+): Child {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
@@ -90,27 +107,57 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
   let out = '';
   let err = '';
   const waiters: { re: RegExp; resolve: () => void }[] = [];
-  child.stdout?.on('data', (d) => { out += d; });
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
   child.stderr!.on('data', (d) => {
     err = (err + d).slice(-200_000);
-    for (const w of [...waiters]) if (w.re.test(err)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+    for (const w of [...waiters])
+      if (w.re.test(err)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
-    exit, pid: child.pid!, stdout: () => out, stderr: () => err,
-    kill: (sig) => { child.kill(sig); },
-    waitFor: (re, timeoutMs = 120_000) => new Promise<void>((resolve, reject) => {
-      if (re.test(err)) return resolve();
-      const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${err.slice(-3000)}`)), timeoutMs);
-      waiters.push({ re, resolve: () => { clearTimeout(timer); resolve(); } });
-      void exit.then(() => { clearTimeout(timer); reject(new Error(`exited before ${re}:\n${err.slice(-3000)}`)); });
-    }),
+    exit,
+    pid: child.pid!,
+    stdout: () => out,
+    stderr: () => err,
+    kill: (sig) => {
+      child.kill(sig);
+    },
+    waitFor: (re, timeoutMs = 120_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (re.test(err)) return resolve();
+        const timer = setTimeout(
+          () => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${err.slice(-3000)}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          re,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+        void exit.then(() => {
+          clearTimeout(timer);
+          reject(new Error(`exited before ${re}:\n${err.slice(-3000)}`));
+        });
+      }),
   };
 }
 
 /** The distinct event ids `parse` finds in `paths` (the CLI, as a postmaster would run it, with the consumer's caps in `env`). */
 export async function parsedEventIds(paths: string[], env: Record<string, string> = {}): Promise<Set<string>> {
-  const child = spawn(process.execPath, [CLI, 'parse', ...paths], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CLI, 'parse', ...paths], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const ids = new Set<string>();
   for await (const line of createInterface({ input: child.stdout })) {
     const m = /"event_id":"([0-9a-f]{32})"/.exec(line);
@@ -120,23 +167,51 @@ export async function parsedEventIds(paths: string[], env: Record<string, string
   return ids;
 }
 
-export interface StoreFigures { rows: number; ids: number; final: number; hourlyEvents: number; codeEvents: number; maxBouncedAt: string; adjusted: Record<string, number> }
+export interface StoreFigures {
+  rows: number;
+  ids: number;
+  final: number;
+  hourlyEvents: number;
+  codeEvents: number;
+  maxBouncedAt: string;
+  adjusted: Record<string, number>;
+}
 
 /** What the embedded store in `dataDir` holds (open it only when no child has it). */
-export async function storeFigures(dataDir: string, retentionDays = 29000): Promise<StoreFigures & { missing: (ids: Set<string>) => Promise<number> }> {
+export async function storeFigures(
+  dataDir: string,
+  retentionDays = 29000,
+): Promise<StoreFigures & { missing: (ids: Set<string>) => Promise<number> }> {
   const store = await openStore(testConfig({ store: { dataDir, retentionDays } }).store);
-  const one = async <T>(query: string): Promise<T> => (await (await store.client.query({ query, format: 'JSONEachRow' })).json<T>())[0];
+  const one = async <T>(query: string): Promise<T> =>
+    (await (await store.client.query({ query, format: 'JSONEachRow' })).json<T>())[0];
   try {
-    const raw = await one<{ rows: number; ids: number; max: string }>('SELECT count() AS rows, uniqExact(event_id) AS ids, toString(max(bounced_at)) AS max FROM bounce_events');
+    const raw = await one<{ rows: number; ids: number; max: string }>(
+      'SELECT count() AS rows, uniqExact(event_id) AS ids, toString(max(bounced_at)) AS max FROM bounce_events',
+    );
     const fin = await one<{ n: number }>('SELECT count() AS n FROM bounce_events FINAL');
     const hourly = await one<{ n: number }>('SELECT sum(bounces) AS n FROM bounce_hourly');
     const codes = await one<{ n: number }>('SELECT sum(n_events) AS n FROM code_hourly');
-    const adj = await (await store.client.query({ query: 'SELECT a, count() AS n FROM bounce_events ARRAY JOIN adjustments AS a GROUP BY a', format: 'JSONEachRow' })).json<{ a: string; n: number }>();
-    const ids = (await (await store.client.query({ query: 'SELECT DISTINCT event_id FROM bounce_events', format: 'JSONEachRow' })).json<{ event_id: string }>()).map((r) => r.event_id);
+    const adj = await (
+      await store.client.query({
+        query: 'SELECT a, count() AS n FROM bounce_events ARRAY JOIN adjustments AS a GROUP BY a',
+        format: 'JSONEachRow',
+      })
+    ).json<{ a: string; n: number }>();
+    const ids = (
+      await (
+        await store.client.query({ query: 'SELECT DISTINCT event_id FROM bounce_events', format: 'JSONEachRow' })
+      ).json<{ event_id: string }>()
+    ).map((r) => r.event_id);
     const stored = new Set(ids);
     return {
-      rows: Number(raw.rows), ids: Number(raw.ids), final: Number(fin.n), hourlyEvents: Number(hourly.n), codeEvents: Number(codes.n),
-      maxBouncedAt: raw.max, adjusted: Object.fromEntries(adj.map((r) => [r.a, Number(r.n)])),
+      rows: Number(raw.rows),
+      ids: Number(raw.ids),
+      final: Number(fin.n),
+      hourlyEvents: Number(hourly.n),
+      codeEvents: Number(codes.n),
+      maxBouncedAt: raw.max,
+      adjusted: Object.fromEntries(adj.map((r) => [r.a, Number(r.n)])),
       missing: async (want: Set<string>) => [...want].filter((id) => !stored.has(id)).length,
     };
   } finally {
@@ -145,22 +220,42 @@ export async function storeFigures(dataDir: string, retentionDays = 29000): Prom
 }
 
 /** Consumer env for a child: its own group, topic, store, small batches so kills land mid-stream. */
-export function consumerEnv(o: { brokers: string; topic: string; group: string; dataDir: string; extra?: Record<string, string> }): Record<string, string> {
+export function consumerEnv(o: {
+  brokers: string;
+  topic: string;
+  group: string;
+  dataDir: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
-    KAFKA_BROKERS: o.brokers, KAFKA_TOPIC: o.topic, KAFKA_DLQ_TOPIC: `${o.topic}-dlq`, KAFKA_GROUP: o.group,
-    BOUNCE_DATA_DIR: o.dataDir, BOUNCE_RETENTION_DAYS: '29000', BOUNCE_BATCH_ROWS: '200', BOUNCE_FLUSH_INTERVAL_MS: '300',
-    BOUNCE_LOG_EVERY_RECORDS: '500', BOUNCE_LOG_EVERY_SECONDS: '2', CLICKHOUSE_URL: '',
+    KAFKA_BROKERS: o.brokers,
+    KAFKA_TOPIC: o.topic,
+    KAFKA_DLQ_TOPIC: `${o.topic}-dlq`,
+    KAFKA_GROUP: o.group,
+    BOUNCE_DATA_DIR: o.dataDir,
+    BOUNCE_RETENTION_DAYS: '29000',
+    BOUNCE_BATCH_ROWS: '200',
+    BOUNCE_FLUSH_INTERVAL_MS: '300',
+    BOUNCE_LOG_EVERY_RECORDS: '500',
+    BOUNCE_LOG_EVERY_SECONDS: '2',
+    CLICKHOUSE_URL: '',
     ...o.extra,
   };
 }
 
-export interface KillLoopResult { kills: number }
+export interface KillLoopResult {
+  kills: number;
+}
 
 /**
  * Starts `consume`, SIGKILLs it at a random moment once it has stored something, `kills` times (a kill before the
  * group even assigned it partitions would test little); returns how many kills landed.
  */
-export async function killLoop(env: Record<string, string>, kills: number, o: { minMs: number; maxMs: number; log?: (s: string) => void }): Promise<KillLoopResult> {
+export async function killLoop(
+  env: Record<string, string>,
+  kills: number,
+  o: { minMs: number; maxMs: number; log?: (s: string) => void },
+): Promise<KillLoopResult> {
   let landed = 0;
   for (let k = 0; k < kills; k++) {
     const child = runCli(['consume'], env);
@@ -170,7 +265,9 @@ export async function killLoop(env: Record<string, string>, kills: number, o: { 
     child.kill('SIGKILL');
     const { signal } = await child.exit;
     if (signal === 'SIGKILL') landed++;
-    o.log?.(`kill ${k + 1}/${kills}: ${signal ?? 'exited before the kill'}; last line: ${child.stderr().trim().split('\n').pop()?.slice(0, 200)}`);
+    o.log?.(
+      `kill ${k + 1}/${kills}: ${signal ?? 'exited before the kill'}; last line: ${child.stderr().trim().split('\n').pop()?.slice(0, 200)}`,
+    );
   }
   return { kills: landed };
 }
@@ -192,7 +289,9 @@ export async function produceDir(dir: string, env: Record<string, string>): Prom
 /** The local broker script with its own port and dir (never the shared broker's). */
 export async function kafkaLocal(cmd: 'start' | 'stop' | 'reset', port: number): Promise<void> {
   const child = spawn('bash', [path.join(REPO_ROOT, 'scripts/kafka-local.sh'), cmd], {
-    cwd: REPO_ROOT, env: { ...process.env, KAFKA_PORT: String(port), KAFKA_DIR: path.join(REPO_ROOT, `.kafka/port-${port}`) }, stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: REPO_ROOT,
+    env: { ...process.env, KAFKA_PORT: String(port), KAFKA_DIR: path.join(REPO_ROOT, `.kafka/port-${port}`) },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`kafka-local.sh ${cmd} on ${port} failed (${code})`);

@@ -13,7 +13,7 @@ import { makeInput } from './fuzz/mutate.ts';
 
 function flag(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1] ?? fallback;
+  return at === -1 ? fallback : (process.argv[at + 1] ?? fallback);
 }
 const n = Number(flag('n', '10000'));
 const from = Number(flag('from', '0'));
@@ -30,11 +30,21 @@ const run = (bytes: Buffer) => (): TransformResult => toBounceEventsSync(bytes, 
 
 function timeOnce(bytes: Buffer): number {
   const t = process.hrtime.bigint();
-  try { toBounceEventsSync(bytes, origin, options); } catch { /* counted by checkResult */ }
+  try {
+    toBounceEventsSync(bytes, origin, options);
+  } catch {
+    /* counted by checkResult */
+  }
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-interface Slow { index: number; ms: number; kind: string; base: string; bytes: number }
+interface Slow {
+  index: number;
+  ms: number;
+  kind: string;
+  base: string;
+  bytes: number;
+}
 const slowest: Slow[] = [];
 const failures = { throw: 0, parse_failed: 0, malformed: 0 };
 const failed: string[] = [];
@@ -43,7 +53,9 @@ let overBound = 0;
 let totalMs = 0;
 let totalBytes = 0;
 const started = Date.now();
-process.stdout.write(`fuzz: ${n} inputs (#${from}-#${from + n - 1}), seed ${seed}, ${bases.length} base messages, bound ${boundMs} ms\n`);
+process.stdout.write(
+  `fuzz: ${n} inputs (#${from}-#${from + n - 1}), seed ${seed}, ${bases.length} base messages, bound ${boundMs} ms\n`,
+);
 
 let done = 0;
 // Ctrl-C / SIGTERM: the summary of what ran so far, then stop
@@ -69,7 +81,10 @@ for (let i = from; i < from + n; i++, done++) {
   outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
   if (!verdict.ok) {
     failures[verdict.kind]++;
-    if (failed.length < 20) failed.push(`#${i} ${input.kind} ${input.base} (${input.bytes.length} B): ${verdict.kind}: ${verdict.detail.slice(0, 300)}`);
+    if (failed.length < 20)
+      failed.push(
+        `#${i} ${input.kind} ${input.base} (${input.bytes.length} B): ${verdict.kind}: ${verdict.detail.slice(0, 300)}`,
+      );
   }
   if ((!verdict.ok || ms > boundMs) && saveDir) {
     mkdirSync(saveDir, { recursive: true });
@@ -80,17 +95,25 @@ for (let i = from; i < from + n; i++, done++) {
     slowest.sort((a, b) => b.ms - a.ms);
     if (slowest.length > top) slowest.pop();
   }
-  if ((i + 1 - from) % 10000 === 0) process.stderr.write(`  ${i + 1 - from}/${n} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  if ((i + 1 - from) % 10000 === 0)
+    process.stderr.write(`  ${i + 1 - from}/${n} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 
 summarise(n);
 process.exit(failures.throw + failures.parse_failed + failures.malformed + overBound > 0 ? 1 : 0);
 
 function summarise(done: number): void {
-  process.stdout.write(`\nslowest inputs (rebuild one with --seed ${seed} and its index; --save DIR writes failing ones):\n`);
-  for (const s of slowest) process.stdout.write(`  ${s.ms.toFixed(1).padStart(7)} ms  #${s.index}  ${s.bytes} B  ${s.kind}  ${s.base}\n`);
-  if (failed.length) process.stdout.write(`\nfailures (first ${failed.length}):\n${failed.map((f) => `  ${f}`).join('\n')}\n`);
-  const results = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+  process.stdout.write(
+    `\nslowest inputs (rebuild one with --seed ${seed} and its index; --save DIR writes failing ones):\n`,
+  );
+  for (const s of slowest)
+    process.stdout.write(`  ${s.ms.toFixed(1).padStart(7)} ms  #${s.index}  ${s.bytes} B  ${s.kind}  ${s.base}\n`);
+  if (failed.length)
+    process.stdout.write(`\nfailures (first ${failed.length}):\n${failed.map((f) => `  ${f}`).join('\n')}\n`);
+  const results = [...outcomes]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   process.stdout.write(`\nresults: ${results}\n`);
   process.stdout.write(
     `fuzz: ${done} inputs${done < n ? ` of ${n} (stopped)` : ''} (seed ${seed}, #${from}-#${from + done - 1}), ${failures.throw} throws, ${failures.parse_failed} parse_failed, ${failures.malformed} malformed, ` +
@@ -98,4 +121,3 @@ function summarise(done: number): void {
       `${(totalBytes / 1048576).toFixed(0)} MB in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );
 }
-

@@ -15,30 +15,48 @@ const whole = (name: string) => (v: string) => {
 
 const program = new Command()
   .name('npm run seed --')
-  .description('Insert synthetic bounce events (baseline + block-list incidents) into bounce_events. Deterministic per --seed.')
+  .description(
+    'Insert synthetic bounce events (baseline + block-list incidents) into bounce_events. Deterministic per --seed.',
+  )
   .option('--events <n>', 'rows to insert, exactly', whole('--events'), 1_000_000)
   .option('--start <date>', 'first day (UTC, YYYY-MM-DD)', '2026-11-02')
   .option('--days <n>', 'days of traffic', whole('--days'), 28)
   .option('--seed <n>', 'seed of the hashed noise', whole('--seed'), 42)
   .option('--data-dir <dir>', 'embedded store folder (default BOUNCE_DATA_DIR or ./data)')
   .option('--clickhouse-url <url>', 'seed a ClickHouse server instead (default CLICKHOUSE_URL)')
-  .addHelpText('after', '\nIncidents: docs/report.md ("Seed generator") lists them; the data is synthetic (RFC 5737 ranges).');
+  .addHelpText(
+    'after',
+    '\nIncidents: docs/report.md ("Seed generator") lists them; the data is synthetic (RFC 5737 ranges).',
+  );
 
 program.parse();
-const opts = program.opts<{ events: number; start: string; days: number; seed: number; dataDir?: string; clickhouseUrl?: string }>();
+const opts = program.opts<{
+  events: number;
+  start: string;
+  days: number;
+  seed: number;
+  dataDir?: string;
+  clickhouseUrl?: string;
+}>();
 
 try {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) throw new BouncePipelineError(`--start must be YYYY-MM-DD, got ${opts.start}`, { stage: 'config' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.start))
+    throw new BouncePipelineError(`--start must be YYYY-MM-DD, got ${opts.start}`, { stage: 'config' });
   const config = loadConfig(process.env, { dataDir: opts.dataDir, clickhouseUrl: opts.clickhouseUrl });
   const store = await openStore(config.store);
   try {
     await ensureSchema(store, config);
     const where = store.kind === 'embedded' ? config.store.dataDir : config.store.url;
-    process.stdout.write(`seeding ${opts.events.toLocaleString('en')} events into ${where} (database ${store.database})\n`);
+    process.stdout.write(
+      `seeding ${opts.events.toLocaleString('en')} events into ${where} (database ${store.database})\n`,
+    );
     const result = await seedStore(
       store,
       { events: opts.events, start: new Date(`${opts.start}T00:00:00Z`), days: opts.days, seed: opts.seed },
-      (p) => process.stdout.write(`  ${p.phase}: ${p.rowsDone.toLocaleString('en')} / ${p.rowsTotal.toLocaleString('en')}\n`),
+      (p) =>
+        process.stdout.write(
+          `  ${p.phase}: ${p.rowsDone.toLocaleString('en')} / ${p.rowsTotal.toLocaleString('en')}\n`,
+        ),
     );
     const secs = result.elapsedMs / 1000;
     process.stdout.write(
@@ -48,8 +66,10 @@ try {
         `${store.kind === 'embedded' ? `, ${(result.cpuMs / 1000).toFixed(1)} s CPU` : ''})\n`,
     );
     for (const i of result.plan.incidents) {
-      process.stdout.write(`  ${i.id.padEnd(14)} ${new Date(i.first * 1000).toISOString().slice(0, 16)} → ` +
-        `${new Date(i.last * 1000).toISOString().slice(0, 16)}  ${String(i.ips.length).padStart(3)} IPs  ${i.title}\n`);
+      process.stdout.write(
+        `  ${i.id.padEnd(14)} ${new Date(i.first * 1000).toISOString().slice(0, 16)} → ` +
+          `${new Date(i.last * 1000).toISOString().slice(0, 16)}  ${String(i.ips.length).padStart(3)} IPs  ${i.title}\n`,
+      );
     }
   } finally {
     await store.close();

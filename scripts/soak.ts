@@ -23,13 +23,20 @@ const { values } = parseArgs({
 const records = Number(values.records);
 const kills = Number(values.kills);
 const port = Number(values.port);
-if (!(records > 0) || !(kills >= 0) || !(port > 0)) throw new Error('usage: npm run soak -- --records N --kills K [--port P]');
+if (!(records > 0) || !(kills >= 0) || !(port > 0))
+  throw new Error('usage: npm run soak -- --records N --kills K [--port P]');
 
 const say = (s: string) => process.stderr.write(`${new Date().toISOString()} soak: ${s}\n`);
 const brokers = `127.0.0.1:${port}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-soak-'));
 const topic = `soak-${Date.now().toString(36)}`;
-const env = consumerEnv({ brokers, topic, group: `${topic}-g`, dataDir: path.join(work, 'data'), extra: { BOUNCE_BATCH_ROWS: '5000', BOUNCE_FLUSH_INTERVAL_MS: '1000', BOUNCE_LOG_EVERY_RECORDS: '5000' } });
+const env = consumerEnv({
+  brokers,
+  topic,
+  group: `${topic}-g`,
+  dataDir: path.join(work, 'data'),
+  extra: { BOUNCE_BATCH_ROWS: '5000', BOUNCE_FLUSH_INTERVAL_MS: '1000', BOUNCE_LOG_EVERY_RECORDS: '5000' },
+});
 
 function rssKiB(pid: number): number {
   try {
@@ -40,7 +47,8 @@ function rssKiB(pid: number): number {
 }
 
 /** The read count of a child's last progress line. */
-const lastRead = (c: Child): number => Number([...c.stderr().matchAll(/consume\.progress read=(\d+)/g)].pop()?.[1] ?? 0);
+const lastRead = (c: Child): number =>
+  Number([...c.stderr().matchAll(/consume\.progress read=(\d+)/g)].pop()?.[1] ?? 0);
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -50,9 +58,16 @@ async function main(): Promise<void> {
     const kafka = new Kafka({ clientId: 'soak', brokers: [brokers], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await createTopicsAndWait(admin, [{ topic, numPartitions: Number(values.partitions) }, { topic: `${topic}-dlq`, numPartitions: 1 }]);
+    await createTopicsAndWait(admin, [
+      { topic, numPartitions: Number(values.partitions) },
+      { topic: `${topic}-dlq`, numPartitions: 1 },
+    ]);
     await admin.disconnect();
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     for (let i = 0; i < records; i += 2000) {
       const messages = [];
@@ -64,11 +79,16 @@ async function main(): Promise<void> {
     say(`produced ${records} records in ${Math.round((Date.now() - started) / 1000)} s`);
 
     // Kill points: random places in the stream (by records read across the children), in order.
-    const points = Array.from({ length: kills }, () => Math.floor(Math.random() * records * 0.95)).sort((a, b) => a - b);
+    const points = Array.from({ length: kills }, () => Math.floor(Math.random() * records * 0.95)).sort(
+      (a, b) => a - b,
+    );
     const rss: { at: string; kib: number }[] = [];
     let done = 0;
     let landed = 0;
-    const sample = (c: Child, at: string) => { const kib = rssKiB(c.pid); if (kib) rss.push({ at, kib }); };
+    const sample = (c: Child, at: string) => {
+      const kib = rssKiB(c.pid);
+      if (kib) rss.push({ at, kib });
+    };
     for (const point of points) {
       const child = runCli(['consume'], env);
       await child.waitFor(/consume\.started/, 300_000);

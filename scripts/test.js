@@ -11,7 +11,8 @@ const env = { ...process.env };
 
 const answers = (broker) =>
   spawnSync(process.execPath, [path.join(root, 'scripts/kafka/check.mjs'), broker], { stdio: 'ignore' }).status === 0;
-const kafkaLocal = (cmd) => spawnSync('bash', [path.join(root, 'scripts/kafka-local.sh'), cmd], { stdio: 'inherit', env });
+const kafkaLocal = (cmd) =>
+  spawnSync('bash', [path.join(root, 'scripts/kafka-local.sh'), cmd], { stdio: 'inherit', env });
 
 // The CLI the tests spawn runs from the compiled bundle (bin/build.mjs); build it once here rather than in the first
 // few test processes at once.
@@ -22,7 +23,9 @@ if (!env.KAFKA_BROKERS) {
   if (!answers(LOCAL)) {
     const r = kafkaLocal('start');
     if (r.status !== 0) {
-      console.error('test: could not start the local Kafka broker (see above); Kafka tests will fail. Run `npm run kafka -- start` to see why.');
+      console.error(
+        'test: could not start the local Kafka broker (see above); Kafka tests will fail. Run `npm run kafka -- start` to see why.',
+      );
     } else {
       startedBroker = true;
       spawnSync(process.execPath, [path.join(root, 'scripts/kafka/warm.mjs'), LOCAL], { stdio: 'inherit', env });
@@ -44,10 +47,21 @@ function runAva(args) {
       crosses += (text.match(/^\s*✘/gm) ?? []).length;
       tail = (tail + text).slice(-4000);
     };
-    child.stdout.on('data', (c) => { process.stdout.write(c); keep(c); });
-    child.stderr.on('data', (c) => { process.stderr.write(c); keep(c); });
+    child.stdout.on('data', (c) => {
+      process.stdout.write(c);
+      keep(c);
+    });
+    child.stderr.on('data', (c) => {
+      process.stderr.write(c);
+      keep(c);
+    });
     child.on('close', (code) => {
-      const count = (word) => Number(tail.match(new RegExp(`^\\s*(\\d+) (?:tests?|known failures?|uncaught exceptions?) ${word}\\s*$`, 'm'))?.[1] ?? 0);
+      const count = (word) =>
+        Number(
+          tail.match(
+            new RegExp(`^\\s*(\\d+) (?:tests?|known failures?|uncaught exceptions?) ${word}\\s*$`, 'm'),
+          )?.[1] ?? 0,
+        );
       // ava's summary names only the non-zero counts; the per-test marks give the rest.
       resolve({
         status: code ?? 1,

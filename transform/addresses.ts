@@ -30,15 +30,28 @@ const SENDER_SOURCES: ReadonlyArray<[string, RegExp]> = [
 
 const BY_HOST = /\bby\s+([A-Za-z0-9.-]+)/i;
 /** IP literals in the "from" part of a Received header: [IP] or a bare IP in parentheses. */
-const FROM_IPS = /\[(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]|\((?:IPv6:)?((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\)/gi;
+const FROM_IPS =
+  /\[(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]|\((?:IPv6:)?((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\)/gi;
 /** "by <host> (IP)", "by <host> ([IP])", "by <host> (name [IP])", "by <host> (IPv6:…)": the receiving host and its own address. */
 const BY_PART = /\bby\s+([^\s;()]+)\s*\((?:[^\s()[\]]+\s+)?\[?(?:IPv6:)?([0-9A-Fa-f:.]{3,45})(?:%\w+)?\]?\s*\)/i;
 /** "from <host> (name [IP])" / "from <host> ([IP])": the sending host and its address as the next hop saw it. */
 const FROM_PART = /^\s*from\s+([^\s;()]+)\s*\((?:[^\s()[\]]+\s+)?\[(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\]/i;
 // 'reserved' stays usable: it holds the documentation ranges (198.51.100.0/24, 2001:db8::/32) samples use.
-const NON_PUBLIC = new Set(['private', 'loopback', 'linkLocal', 'uniqueLocal', 'unspecified', 'carrierGradeNat', 'multicast', 'broadcast']);
+const NON_PUBLIC = new Set([
+  'private',
+  'loopback',
+  'linkLocal',
+  'uniqueLocal',
+  'unspecified',
+  'carrierGradeNat',
+  'multicast',
+  'broadcast',
+]);
 
-export interface Header { name: string; value: string }
+export interface Header {
+  name: string;
+  value: string;
+}
 
 // One bounce yields one event per recipient, all with the same original: remember the last block.
 let lastBlock = '';
@@ -66,7 +79,13 @@ export function parseHeaders(block: string): Header[] {
 
 /** IPv4 ranges NON_PUBLIC names, as [first octet, second octet min, max] (second null = any): no ipaddr.js parse needed. */
 const V4_NON_PUBLIC: ReadonlyArray<readonly [number, number, number]> = [
-  [0, 0, 255], [10, 0, 255], [127, 0, 255], [169, 254, 254], [172, 16, 31], [192, 168, 168], [100, 64, 127],
+  [0, 0, 255],
+  [10, 0, 255],
+  [127, 0, 255],
+  [169, 254, 254],
+  [172, 16, 31],
+  [192, 168, 168],
+  [100, 64, 127],
 ];
 const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -76,7 +95,8 @@ export function isPublicIp(ip: string): boolean {
   const v4 = DOTTED.exec(norm);
   if (v4) {
     // the cheap path for the common case; same answer as ipaddr's range() for these classes
-    const a = Number(v4[1]), b = Number(v4[2]);
+    const a = Number(v4[1]),
+      b = Number(v4[2]);
     if ((a >= 224 && a <= 239) || norm === '255.255.255.255') return false; // multicast, broadcast
     return !V4_NON_PUBLIC.some(([first, lo, hi]) => a === first && b >= lo && b <= hi);
   }
@@ -87,7 +107,12 @@ export function isPublicIp(ip: string): boolean {
  * Our refused outbound IP: the listed IP when the receiver named one; else an IP literal in the
  * Reporting-MTA field; else the original's Received chain (see docs/classification.md); else ''.
  */
-export function sendingIpOf(rcpt: DsnRecipient, fields: DsnFields, verdict: Verdict, siblings: readonly Verdict[] = []): string {
+export function sendingIpOf(
+  rcpt: DsnRecipient,
+  fields: DsnFields,
+  verdict: Verdict,
+  siblings: readonly Verdict[] = [],
+): string {
   void rcpt;
   if (verdict.listedIp) return verdict.listedIp;
   // the same for every recipient of one bounce: work it out once
@@ -159,7 +184,8 @@ export function baseDomain(host: string): string {
   const labels = host.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
   if (labels.length < 2) return '';
   const n = labels.length;
-  const take = n >= 3 && labels[n - 1].length === 2 && /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/.test(labels[n - 2]) ? 3 : 2;
+  const take =
+    n >= 3 && labels[n - 1].length === 2 && /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/.test(labels[n - 2]) ? 3 : 2;
   return labels.slice(-take).join('.');
 }
 
@@ -206,5 +232,11 @@ function firstMatch(headers: Header[], sources: ReadonlyArray<[string, RegExp]>)
 /** Lower-case domain of an address; '' when there is no @. */
 export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).trim().replace(/>$/, '').toLowerCase();
+  return at < 0
+    ? ''
+    : address
+        .slice(at + 1)
+        .trim()
+        .replace(/>$/, '')
+        .toLowerCase();
 }

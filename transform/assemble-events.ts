@@ -11,7 +11,12 @@ import { isTemporaryFailure, pseudoStatus } from './pseudo-status.ts';
 /** The diagnostic is capped in the event (the receiver's text is rarely longer; HTML junk can be). */
 export const MAX_DIAGNOSTIC_BYTES = STRING_LIMITS.diagnostic;
 
-export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: RecordOrigin, options: TransformOptions): BounceEvent[] {
+export function assembleEvents(
+  fields: DsnFields,
+  normalized: Buffer,
+  origin: RecordOrigin,
+  options: TransformOptions,
+): BounceEvent[] {
   const digest = messageDigest(normalized);
   const sender = originalSender(fields);
   const account = sendingAccount(fields);
@@ -39,7 +44,8 @@ export function assembleEvents(fields: DsnFields, normalized: Buffer, origin: Re
       recipient_domain: domainOf(rcpt.recipient),
       action: rcpt.action,
       // the code the MTA or receiver wrote; without one, Sisimai's pseudo code for the reason
-      status: rcpt.status || pseudoStatus(verdict.reason, isTemporaryFailure(rcpt.replyCode, rcpt.action, rcpt.diagnostic)),
+      status:
+        rcpt.status || pseudoStatus(verdict.reason, isTemporaryFailure(rcpt.replyCode, rcpt.action, rcpt.diagnostic)),
       reply_code: rcpt.replyCode,
       diagnostic: rcpt.diagnostic,
       reason: verdict.reason,

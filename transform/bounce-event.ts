@@ -72,7 +72,11 @@ export interface TransformOptions {
  * Never throws for bad input. Deterministic: the same bytes (any line ending) give the same events.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- a throw becomes a rejection, as from the pool
-export async function toBounceEvents(raw: Buffer, origin: RecordOrigin, options: TransformOptions): Promise<TransformResult> {
+export async function toBounceEvents(
+  raw: Buffer,
+  origin: RecordOrigin,
+  options: TransformOptions,
+): Promise<TransformResult> {
   return toBounceEventsSync(raw, origin, options);
 }
 
@@ -97,7 +101,11 @@ export function toBounceEventsSync(raw: Buffer, origin: RecordOrigin, options: T
     return { kind: 'dlq', reason: 'parse_failed', error: `parser error: ${(err as Error).message}` };
   }
   if (outcome.kind !== 'ok') return outcome;
-  return { kind: 'ok', events: assembleEvents(outcome.fields, normalized, origin, options), mtaKind: outcome.fields.mtaKind };
+  return {
+    kind: 'ok',
+    events: assembleEvents(outcome.fields, normalized, origin, options),
+    mtaKind: outcome.fields.mtaKind,
+  };
 }
 
 /** True when the bytes are all white space (or there are none). */

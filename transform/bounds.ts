@@ -11,34 +11,37 @@ type StringColumn = {
 }[keyof BounceEvent];
 
 /** Maximum UTF-8 bytes per String column. Addresses: RFC 5321 (64 local + @ + 255 domain); names: DNS (255). */
-export const STRING_LIMITS: Readonly<Record<Exclude<StringColumn, 'received_at' | 'bounced_at'>, number>> = Object.freeze({
-  event_id: 32,
-  reporting_mta: 255,
-  remote_mta: 255,
-  mta_kind: 32,
-  sending_ip: 45,
-  sending_prefix: 50,
-  sender: 320,
-  sender_domain: 255,
-  account: 320,
-  recipient: 320,
-  recipient_domain: 255,
-  action: 32,
-  status: 32,
-  diagnostic: 1024,
-  reason: 32,
-  category: 32,
-  provider: 32,
-  ms_code: 32,
-  ms_rule: 32,
-});
+export const STRING_LIMITS: Readonly<Record<Exclude<StringColumn, 'received_at' | 'bounced_at'>, number>> =
+  Object.freeze({
+    event_id: 32,
+    reporting_mta: 255,
+    remote_mta: 255,
+    mta_kind: 32,
+    sending_ip: 45,
+    sending_prefix: 50,
+    sender: 320,
+    sender_domain: 255,
+    account: 320,
+    recipient: 320,
+    recipient_domain: 255,
+    action: 32,
+    status: 32,
+    diagnostic: 1024,
+    reason: 32,
+    category: 32,
+    provider: 32,
+    ms_code: 32,
+    ms_rule: 32,
+  });
 
 const MARKER_BYTES = Buffer.byteLength(CUT_MARKER);
 
 /** `s` cut to at most `max` UTF-8 bytes including the marker, without splitting a character; unchanged if it fits. */
 export function cutToBytes(s: string, max: number): string {
   if (s.length * 3 <= max || Buffer.byteLength(s) <= max) return s;
-  let head = Buffer.from(s).subarray(0, Math.max(0, max - MARKER_BYTES)).toString('utf8');
+  let head = Buffer.from(s)
+    .subarray(0, Math.max(0, max - MARKER_BYTES))
+    .toString('utf8');
   if (head.endsWith('\uFFFD')) head = head.slice(0, -1);
   return head + CUT_MARKER;
 }

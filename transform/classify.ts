@@ -10,10 +10,29 @@ import { CATEGORY_OF_REASON, REASONS, type Category, type Provider, type Reason 
 const ENHANCED = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/;
 const REPLY = /^\s*(?:[^\s:;]+;\s*)?([245]\d\d)(?=[\s-]|$)/;
 /** Hints a text or code should be allowed to overrule (Sisimai's "retry" set). */
-const WEAK_HINTS = new Set<string>(['undefined', 'onhold', 'systemerror', 'securityerror', 'networkerror', 'hostunknown', 'userunknown']);
+const WEAK_HINTS = new Set<string>([
+  'undefined',
+  'onhold',
+  'systemerror',
+  'securityerror',
+  'networkerror',
+  'hostunknown',
+  'userunknown',
+]);
 const KNOWN_REASONS = new Set<string>(REASONS);
 /** Rule readings a same-category hint does not replace. */
-const PRECISE = new Set<string>(['mailboxfull', 'exceedlimit', 'emailtoolarge', 'suspend', 'hasmoved', 'norelaying', 'requireptr', 'badreputation', 'authfailure', 'ratelimited']);
+const PRECISE = new Set<string>([
+  'mailboxfull',
+  'exceedlimit',
+  'emailtoolarge',
+  'suspend',
+  'hasmoved',
+  'norelaying',
+  'requireptr',
+  'badreputation',
+  'authfailure',
+  'ratelimited',
+]);
 
 /** Multi-line replies unfolded into one line repeat "550-5.7.1 " inside sentences; drop the repeats. */
 const CONTINUATION = new Map<string, RegExp>();
@@ -36,7 +55,14 @@ export function subjectOf(rcpt: DsnRecipient): Subject {
     if (inText?.[1] && !inText[1].endsWith('.0.0')) status = inText[1];
   }
   const reply = rcpt.replyCode > 0 ? String(rcpt.replyCode) : (REPLY.exec(text)?.[1] ?? '');
-  return { text, status, reply, command: rcpt.command.toUpperCase(), action: rcpt.action.toLowerCase(), domain: domainOf(rcpt.recipient) };
+  return {
+    text,
+    status,
+    reply,
+    command: rcpt.command.toUpperCase(),
+    action: rcpt.action.toLowerCase(),
+    domain: domainOf(rcpt.recipient),
+  };
 }
 
 /** Verdicts about our IP: when the text names none, it may be there, hard-wrapped ("[198.51.\n100.7]"). */
@@ -70,33 +96,56 @@ type Step = (g: Ground) => Verdict | undefined;
 
 /** Reason precedence, first verdict wins; the names say why (docs/classification.md, "Order of decision"). */
 const PRECEDENCE: ReadonlyArray<[string, Step]> = [
-  ['receiver tables (own, Orange/La Poste, block lists)', (g) => {
-    for (const table of g.tables) {
-      if (table === generic) break;
-      const rule = findRule(table, g.s);
-      if (rule) return verdictOf(rule, g);
-    }
-    return undefined;
-  }],
-  ['a strong hint from the MTA parser', (g) => (g.hint && !WEAK_HINTS.has(g.hint) && !g.hintWeak ? plain(g.hint, g) : undefined)],
+  [
+    'receiver tables (own, Orange/La Poste, block lists)',
+    (g) => {
+      for (const table of g.tables) {
+        if (table === generic) break;
+        const rule = findRule(table, g.s);
+        if (rule) return verdictOf(rule, g);
+      }
+      return undefined;
+    },
+  ],
+  [
+    'a strong hint from the MTA parser',
+    (g) => (g.hint && !WEAK_HINTS.has(g.hint) && !g.hintWeak ? plain(g.hint, g) : undefined),
+  ],
   // A delay notice with no words but a vague code (4.4.0 "other network or routing status"): the message is
   // still queued, which Sisimai's vocabulary calls expired; the code alone names no cause
-  ['a wordless delay with a vague code', (g) => (g.s.action === 'delayed' && !g.s.text.trim() && !/^4\.(?:2\.2|4\.[17])$/.test(g.s.status) ? plain('expired', g) : undefined)],
+  [
+    'a wordless delay with a vague code',
+    (g) =>
+      g.s.action === 'delayed' && !g.s.text.trim() && !/^4\.(?:2\.2|4\.[17])$/.test(g.s.status)
+        ? plain('expired', g)
+        : undefined,
+  ],
   // The sending MTA's own category (e.g. PowerMTA's bad-mailbox) names the reason when the texts agree on the
   // category: "550 5.2.1 User Unknown" is filtered by its code, but the MTA that held the session says the
   // mailbox does not exist. Precise readings (full, too large, suspended, moved, relaying, our Sisimai 5
   // refinements) are never overruled: Sisimai checks those before a preset reason too.
-  ['a weak hint the generic row agrees with in category', (g) => {
-    const rule = g.genericRule();
-    if (!rule || !g.hint || g.hint === rule.reason || PRECISE.has(rule.reason)) return undefined;
-    return CATEGORY_OF_REASON[g.hint] === (rule.category ?? CATEGORY_OF_REASON[rule.reason]) ? plain(g.hint, g) : undefined;
-  }],
-  ['the generic table', (g) => {
-    const rule = g.genericRule();
-    return rule ? verdictOf(rule, g) : undefined;
-  }],
+  [
+    'a weak hint the generic row agrees with in category',
+    (g) => {
+      const rule = g.genericRule();
+      if (!rule || !g.hint || g.hint === rule.reason || PRECISE.has(rule.reason)) return undefined;
+      return CATEGORY_OF_REASON[g.hint] === (rule.category ?? CATEGORY_OF_REASON[rule.reason])
+        ? plain(g.hint, g)
+        : undefined;
+    },
+  ],
+  [
+    'the generic table',
+    (g) => {
+      const rule = g.genericRule();
+      return rule ? verdictOf(rule, g) : undefined;
+    },
+  ],
   // a hint names a cause (a failed local mailer); "delayed" only says the MTA will retry
-  ['a weak hint that names a cause', (g) => (g.hint && g.hint !== 'onhold' && g.hint !== 'undefined' ? plain(g.hint, g) : undefined)],
+  [
+    'a weak hint that names a cause',
+    (g) => (g.hint && g.hint !== 'onhold' && g.hint !== 'undefined' ? plain(g.hint, g) : undefined),
+  ],
   ['a delay nothing explains', (g) => (g.s.action === 'delayed' ? plain('expired', g) : undefined)],
 ];
 
@@ -140,7 +189,12 @@ function plain(reason: Reason, { s, provider, listedIp }: Ground): Verdict {
  * Microsoft-specific enhanced status, a legacy SC-/OU-/RP- code ...), else the anti-spam rule number that came
  * with a generic status. A rule number that is not the ms_code is kept as ms_rule (delisting tickets quote it).
  */
-function microsoftCodes(provider: Verdict['provider'], fromRule: string, text: string, ruleIsGeneric = false): Pick<Verdict, 'msCode' | 'msRule'> {
+function microsoftCodes(
+  provider: Verdict['provider'],
+  fromRule: string,
+  text: string,
+  ruleIsGeneric = false,
+): Pick<Verdict, 'msCode' | 'msRule'> {
   if (provider !== 'microsoft') return { msCode: fromRule, msRule: '' };
   const asRule = microsoftAsRule(text);
   const msCode = microsoftSCode(text) || (ruleIsGeneric ? '' : fromRule) || asRule || fromRule;

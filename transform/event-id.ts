@@ -5,7 +5,10 @@ import crypto, { createHash } from 'node:crypto';
 const sha256: (data: Buffer, encoding: 'buffer' | 'hex') => Buffer | string =
   typeof crypto.hash === 'function'
     ? (data, encoding) => crypto.hash('sha256', data, encoding)
-    : (data, encoding) => (encoding === 'hex' ? createHash('sha256').update(data).digest('hex') : createHash('sha256').update(data).digest());
+    : (data, encoding) =>
+        encoding === 'hex'
+          ? createHash('sha256').update(data).digest('hex')
+          : createHash('sha256').update(data).digest();
 
 /** sha256 of the normalised message; per-recipient ids derive from it. */
 export function messageDigest(normalized: Buffer): Buffer {

@@ -22,7 +22,11 @@ export function bouncedAt(rcpt: DsnRecipient, fields: DsnFields, receivedAt: Dat
 }
 
 /** The claimed time, or receivedAt (clamped: true) when the claim is later than receivedAt + the allowance. */
-export function notInFuture(claimed: Date, receivedAt: Date, skewMinutes = DEFAULT_CLOCK_SKEW_MINUTES): { at: Date; clamped: boolean } {
+export function notInFuture(
+  claimed: Date,
+  receivedAt: Date,
+  skewMinutes = DEFAULT_CLOCK_SKEW_MINUTES,
+): { at: Date; clamped: boolean } {
   if (claimed.getTime() > receivedAt.getTime() + skewMinutes * 60_000) return { at: receivedAt, clamped: true };
   return { at: claimed, clamped: false };
 }

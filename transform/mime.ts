@@ -9,7 +9,7 @@ interface Libmime {
   decodeWords(s: string): string;
   parseHeaderValue(s: string): { value: string; params: Record<string, string> };
 }
-const libmime = (createRequire(import.meta.url)('libmime') as { default?: Libmime } & Libmime);
+const libmime = createRequire(import.meta.url)('libmime') as { default?: Libmime } & Libmime;
 const mime: Libmime = libmime.default ?? libmime;
 
 /** Header name (lower case) → values in order, unfolded and decoded. */
@@ -63,7 +63,8 @@ export function splitEntity(text: string): { headers: MimeHeaders; body: string;
   let end = text.indexOf('\n\n');
   if (text.startsWith('\n')) end = 0;
   let headerBlock = end === -1 ? text : text.slice(0, end);
-  if (headerBlock.length > MAX_HEADER_BYTES) headerBlock = headerBlock.slice(0, headerBlock.lastIndexOf('\n', MAX_HEADER_BYTES) + 1);
+  if (headerBlock.length > MAX_HEADER_BYTES)
+    headerBlock = headerBlock.slice(0, headerBlock.lastIndexOf('\n', MAX_HEADER_BYTES) + 1);
   const body = end === -1 ? '' : text.slice(end + (end === 0 ? 1 : 2));
   return { headers: parseHeaderBlock(headerBlock), body, headerBlock };
 }
@@ -114,7 +115,10 @@ function decodeHeaderValue(v: string): string {
   return v;
 }
 
-function contentTypeOf(headers: MimeHeaders, fallback: string): { contentType: string; params: Record<string, string> } {
+function contentTypeOf(
+  headers: MimeHeaders,
+  fallback: string,
+): { contentType: string; params: Record<string, string> } {
   const raw = header(headers, 'content-type');
   if (!raw) return { contentType: fallback, params: {} };
   const parsed = simpleHeaderValue(raw) ?? mime.parseHeaderValue(raw);
@@ -141,7 +145,14 @@ export function simpleHeaderValue(raw: string): { value: string; params: Record<
   return { value: m[1], params };
 }
 
-function walk(headers: MimeHeaders, contentType: string, params: Record<string, string>, body: string, out: MimePart[], depth: number): void {
+function walk(
+  headers: MimeHeaders,
+  contentType: string,
+  params: Record<string, string>,
+  body: string,
+  out: MimePart[],
+  depth: number,
+): void {
   if (out.length >= MAX_MIME_PARTS) return;
   if (contentType.startsWith('multipart/') && depth < MAX_MIME_DEPTH) {
     const children = params.boundary ? splitMultipart(body, params.boundary) : null;

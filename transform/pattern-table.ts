@@ -5,7 +5,10 @@
 /** Patterns that can share one alternation: the same flags, no g/y state, no backreference numbers to shift. */
 export function combinable(patterns: readonly RegExp[]): boolean {
   const flags = patterns[0]?.flags;
-  return patterns.length > 1 && patterns.every((p) => p.flags === flags && !p.global && !p.sticky && !/\\[1-9k]/.test(p.source));
+  return (
+    patterns.length > 1 &&
+    patterns.every((p) => p.flags === flags && !p.global && !p.sticky && !/\\[1-9k]/.test(p.source))
+  );
 }
 
 /** One regex that matches exactly where some pattern matches; null when they cannot be combined. */

@@ -4,7 +4,9 @@ import { loadConfig, type ConfigOverrides } from '../config.ts';
 import { openStore } from '../../queries/client.ts';
 import { migrate } from '../../queries/migrate.ts';
 
-interface MigrateFlags extends ConfigOverrides { dryRun?: boolean }
+interface MigrateFlags extends ConfigOverrides {
+  dryRun?: boolean;
+}
 
 export function registerMigrate(program: Command): void {
   program
@@ -13,8 +15,11 @@ export function registerMigrate(program: Command): void {
     .option('--dry-run', 'only list applied and pending migrations')
     .option('--data-dir <dir>', 'embedded store directory (default: BOUNCE_DATA_DIR or ./data)')
     .option('--clickhouse-url <url>', 'ClickHouse server instead of the embedded store (default: CLICKHOUSE_URL)')
-    .addHelpText('after', '\nRetention (BOUNCE_RETENTION_DAYS), episode gap (BOUNCE_EPISODE_GAP_HOURS) and cluster (CLICKHOUSE_CLUSTER)\n' +
-      'are read when a migration is first applied; see docs/SCHEMA.md.')
+    .addHelpText(
+      'after',
+      '\nRetention (BOUNCE_RETENTION_DAYS), episode gap (BOUNCE_EPISODE_GAP_HOURS) and cluster (CLICKHOUSE_CLUSTER)\n' +
+        'are read when a migration is first applied; see docs/SCHEMA.md.',
+    )
     .action(async (flags: MigrateFlags) => {
       const config = loadConfig(process.env, flags);
       const store = await openStore(config.store);

@@ -24,17 +24,30 @@ export function registerParse(program: Command): void {
         'non-bounces print nothing but are counted. A summary goes to stderr. Nothing is stored.',
     )
     .argument('<paths...>', 'files, folders, Maildirs or mbox files')
-    .addOption(new Option('--format <format>', 'ndjson: one JSON object per line; table: aligned columns for a person').choices(['ndjson', 'table']).default('ndjson'))
-    .option('--max-message-bytes <n>', 'skip (and report) messages larger than this (default: BOUNCE_MAX_MESSAGE_BYTES or 10 MiB)')
-    .option('--workers <n>', 'parser worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)')
-    .addHelpText('after', `
+    .addOption(
+      new Option('--format <format>', 'ndjson: one JSON object per line; table: aligned columns for a person')
+        .choices(['ndjson', 'table'])
+        .default('ndjson'),
+    )
+    .option(
+      '--max-message-bytes <n>',
+      'skip (and report) messages larger than this (default: BOUNCE_MAX_MESSAGE_BYTES or 10 MiB)',
+    )
+    .option(
+      '--workers <n>',
+      'parser worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)',
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ bounce-pipeline parse bounce.eml
   $ bounce-pipeline parse --format table ~/Maildir/.Bounces
   $ bounce-pipeline parse bounces.mbox | jq -r 'select(.category=="ip_blocklist") | .sending_ip' | sort | uniq -c
 
 Table columns: ${TABLE_COLUMNS.join(', ')}.
-Exit status: 0 when the run finished (even if some files could not be parsed); 1 on a usage error, 2 on a configuration error.`)
+Exit status: 0 when the run finished (even if some files could not be parsed); 1 on a usage error, 2 on a configuration error.`,
+    )
     .action(async (paths: string[], flags: ParseFlags) => {
       const config = loadConfig(process.env, { maxMessageBytes: flags.maxMessageBytes, workers: flags.workers });
       await runParse(paths, flags.format, config.parse, config.transformWorkers);
@@ -51,7 +64,12 @@ interface Summary {
 /** Output is written in chunks of about this many characters (one write per record costs more than the JSON). */
 const WRITE_CHUNK = 256 * 1024;
 
-async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { maxMessageBytes: number; hashLocalPart: boolean }, workers: number): Promise<void> {
+async function runParse(
+  paths: string[],
+  format: 'ndjson' | 'table',
+  parse: { maxMessageBytes: number; hashLocalPart: boolean },
+  workers: number,
+): Promise<void> {
   const summary: Summary = { records: 0, events: 0, skipped: new Map(), errors: new Map() };
   const rows: Array<BounceEvent & { source_file: string }> = [];
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -59,7 +77,8 @@ async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { ma
   const flushOut = () => {
     const chunk = buffered;
     buffered = '';
-    if (chunk && !process.stdout.write(chunk)) return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+    if (chunk && !process.stdout.write(chunk))
+      return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
     return undefined;
   };
   const out = (line: string) => {
@@ -69,7 +88,8 @@ async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { ma
   const take = async (item: SourceItem, result: TransformResult | null) => {
     if (item.kind === 'error') {
       bump(summary.errors, 'unreadable');
-      if (format === 'ndjson') await out(JSON.stringify({ source_file: item.source, error: item.error, reason: 'unreadable' }));
+      if (format === 'ndjson')
+        await out(JSON.stringify({ source_file: item.source, error: item.error, reason: 'unreadable' }));
       else process.stderr.write(`${item.source}: ${item.error}\n`);
       return;
     }
@@ -80,7 +100,8 @@ async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { ma
     }
     if (result!.kind === 'dlq') {
       bump(summary.errors, result!.reason);
-      if (format === 'ndjson') await out(JSON.stringify({ source_file: item.source, error: result!.error, reason: result!.reason }));
+      if (format === 'ndjson')
+        await out(JSON.stringify({ source_file: item.source, error: result!.error, reason: result!.reason }));
       else process.stderr.write(`${item.source}: ${result!.reason}: ${result!.error}\n`);
       return;
     }
@@ -100,10 +121,16 @@ async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { ma
     const ahead: { item: SourceItem; result: Promise<TransformResult> | null }[] = [];
     for await (const item of readSources(paths)) {
       if (!pool) {
-        await take(item, item.kind === 'record' ? toBounceEventsSync!(item.bytes, { receivedAt: item.receivedAt }, parse) : null);
+        await take(
+          item,
+          item.kind === 'record' ? toBounceEventsSync!(item.bytes, { receivedAt: item.receivedAt }, parse) : null,
+        );
         continue;
       }
-      ahead.push({ item, result: item.kind === 'record' ? pool.transform(item.bytes, { receivedAt: item.receivedAt }) : null });
+      ahead.push({
+        item,
+        result: item.kind === 'record' ? pool.transform(item.bytes, { receivedAt: item.receivedAt }) : null,
+      });
       if (ahead.length >= pool.window) {
         const next = ahead.shift()!;
         await take(next.item, next.result && (await next.result));
@@ -114,12 +141,17 @@ async function runParse(paths: string[], format: 'ndjson' | 'table', parse: { ma
     await pool?.close();
   }
   await flushOut();
-  if (format === 'table') await new Promise<void>((resolve) => process.stdout.write(formatTable(rows), () => resolve()));
+  if (format === 'table')
+    await new Promise<void>((resolve) => process.stdout.write(formatTable(rows), () => resolve()));
   process.stderr.write(summaryText(summary));
 }
 
 function summaryText(s: Summary): string {
-  const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const list = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   const skipped = [...s.skipped.values()].reduce((a, b) => a + b, 0);
   const errors = [...s.errors.values()].reduce((a, b) => a + b, 0);
   return `parse: ${s.records} messages read, ${s.events} events, ${skipped} skipped (${list(s.skipped)}), ${errors} errors (${list(s.errors)})\n`;

@@ -31,23 +31,37 @@ const log = (line: string) => process.stderr.write(`${timestamped(line)}\n`);
 export function registerProduce(program: Command): void {
   const cmd = program
     .command('produce')
-    .description('send raw bounce messages (files, folders, Maildir, mbox; `-` = one message on standard input; --watch MAILDIR) to the Kafka topic')
-    .argument('[path...]', 'files, folders, Maildir folders or mbox files; `-` reads one message from standard input (an MTA pipe)')
+    .description(
+      'send raw bounce messages (files, folders, Maildir, mbox; `-` = one message on standard input; --watch MAILDIR) to the Kafka topic',
+    )
+    .argument(
+      '[path...]',
+      'files, folders, Maildir folders or mbox files; `-` reads one message from standard input (an MTA pipe)',
+    )
     .option('--brokers <list>', 'Kafka brokers host:port,... (default: KAFKA_BROKERS)')
     .option('--topic <name>', 'topic to write (default: KAFKA_TOPIC or bounces.raw)')
     .option('--batch-messages <n>', 'messages per produce request', '1000')
-    .option('--envelope-recipient <address>', 'with `-`: the address the MTA delivered the bounce to (Postfix ${recipient}); recorded as header envelope-recipient')
+    .option(
+      '--envelope-recipient <address>',
+      'with `-`: the address the MTA delivered the bounce to (Postfix ${recipient}); recorded as header envelope-recipient',
+    )
     .option('--timeout-ms <ms>', 'with `-`: exit 75 (EX_TEMPFAIL) when Kafka has not acknowledged by then', '30000')
-    .option('--watch <maildir>', 'follow a Maildir: produce every message in new/, then move it to cur/, until SIGTERM/SIGINT')
+    .option(
+      '--watch <maildir>',
+      'follow a Maildir: produce every message in new/, then move it to cur/, until SIGTERM/SIGINT',
+    )
     .option('--delete', 'with --watch: delete a message once Kafka acknowledged it instead of moving it to cur/')
     .option('--poll-ms <ms>', 'with --watch: how often new/ is looked at when it was empty', '500');
   addMetricsOption(addKafkaSecurityOptions(cmd))
-    .addHelpText('after', '\nKey = sha256 of the message, value = the bytes untouched, header `source` = the file path (or stdin).\n' +
-      'The topic is created when missing (KAFKA_PARTITIONS partitions). Needs a broker: `npm run kafka -- start`.\n\n' +
-      '`produce -` exits 0 once Kafka acknowledged the message (acks from all in-sync replicas), 65 (EX_DATAERR)\n' +
-      'for empty input or input over BOUNCE_MAX_MESSAGE_BYTES, 75 (EX_TEMPFAIL) for anything else (no broker in\n' +
-      'time, refused credentials, bad settings) so that the MTA keeps the message and retries. See docs/production.md.\n\n' +
-      '`--watch` prints progress lines on stderr and `produce.watch.accounting ...` on stdout when stopped.')
+    .addHelpText(
+      'after',
+      '\nKey = sha256 of the message, value = the bytes untouched, header `source` = the file path (or stdin).\n' +
+        'The topic is created when missing (KAFKA_PARTITIONS partitions). Needs a broker: `npm run kafka -- start`.\n\n' +
+        '`produce -` exits 0 once Kafka acknowledged the message (acks from all in-sync replicas), 65 (EX_DATAERR)\n' +
+        'for empty input or input over BOUNCE_MAX_MESSAGE_BYTES, 75 (EX_TEMPFAIL) for anything else (no broker in\n' +
+        'time, refused credentials, bad settings) so that the MTA keeps the message and retries. See docs/production.md.\n\n' +
+        '`--watch` prints progress lines on stderr and `produce.watch.accounting ...` on stdout when stopped.',
+    )
     .action(async (paths: string[], flags: ProduceFlags) => {
       if (paths.length === 1 && paths[0] === '-') return runStdin(flags);
       const config = loadConfig(process.env, flags);
@@ -55,15 +69,22 @@ export function registerProduce(program: Command): void {
         if (paths.length > 0) throw new ConfigError('produce --watch MAILDIR takes no other paths');
         await assertMaildir(flags.watch); // before any connection: a typo should not wait for Kafka
         const kafka = createKafka(config, log, '-watch');
-        await withTopic(kafka, config, (kafka) => runMaildirWatch(config, kafka, {
-          maildir: flags.watch!, deleteAfter: Boolean(flags.delete), pollMs: positive('--poll-ms', flags.pollMs),
-          maxBatchMessages: positive('--batch-messages', flags.batchMessages), log,
-        }));
+        await withTopic(kafka, config, (kafka) =>
+          runMaildirWatch(config, kafka, {
+            maildir: flags.watch!,
+            deleteAfter: Boolean(flags.delete),
+            pollMs: positive('--poll-ms', flags.pollMs),
+            maxBatchMessages: positive('--batch-messages', flags.batchMessages),
+            log,
+          }),
+        );
         return;
       }
       if (paths.length === 0) throw new ConfigError('produce: give PATH..., `-` (standard input) or --watch MAILDIR');
       if (paths.includes('-')) throw new ConfigError('produce: `-` (standard input) cannot be mixed with paths');
-      await withTopic(createKafka(config, log, '-producer'), config, (kafka) => produceFiles(config, kafka, paths, flags));
+      await withTopic(createKafka(config, log, '-producer'), config, (kafka) =>
+        produceFiles(config, kafka, paths, flags),
+      );
     });
 }
 
@@ -79,8 +100,11 @@ async function runStdin(flags: ProduceFlags): Promise<void> {
   try {
     const config = loadConfig(process.env, flags);
     code = await produceStdin(config, {
-      input: process.stdin, envelopeRecipient: flags.envelopeRecipient, timeoutMs: positive('--timeout-ms', flags.timeoutMs),
-      log, out: (line) => process.stdout.write(`${line}\n`),
+      input: process.stdin,
+      envelopeRecipient: flags.envelopeRecipient,
+      timeoutMs: positive('--timeout-ms', flags.timeoutMs),
+      log,
+      out: (line) => process.stdout.write(`${line}\n`),
     });
   } catch (err) {
     if (!(err instanceof BouncePipelineError)) throw err;
@@ -91,11 +115,19 @@ async function runStdin(flags: ProduceFlags): Promise<void> {
   process.exit(code);
 }
 
-async function withTopic(kafka: Kafka, config: Readonly<Config>, run: (kafka: Kafka) => Promise<unknown>): Promise<void> {
+async function withTopic(
+  kafka: Kafka,
+  config: Readonly<Config>,
+  run: (kafka: Kafka) => Promise<unknown>,
+): Promise<void> {
   await explainingKafkaErrors(config, () => withTopicRaw(kafka, config, run));
 }
 
-async function withTopicRaw(kafka: Kafka, config: Readonly<Config>, run: (kafka: Kafka) => Promise<unknown>): Promise<void> {
+async function withTopicRaw(
+  kafka: Kafka,
+  config: Readonly<Config>,
+  run: (kafka: Kafka) => Promise<unknown>,
+): Promise<void> {
   const admin = kafka.admin();
   await connectOrExplain(admin, config);
   try {
@@ -106,20 +138,37 @@ async function withTopicRaw(kafka: Kafka, config: Readonly<Config>, run: (kafka:
   await run(kafka);
 }
 
-async function produceFiles(config: Readonly<Config>, kafka: Kafka, paths: string[], flags: ProduceFlags): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+async function produceFiles(
+  config: Readonly<Config>,
+  kafka: Kafka,
+  paths: string[],
+  flags: ProduceFlags,
+): Promise<void> {
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await connectOrExplain(producer, config);
-  const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'produce [{bar}] {value}/{total} files' }, Presets.shades_classic) : null;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ stream: process.stderr, format: 'produce [{bar}] {value}/{total} files' }, Presets.shades_classic)
+    : null;
   try {
     bar?.start(countSourceFiles(paths), 0);
     const started = Date.now();
     const summary = await produceSources(readSources(paths), {
-      producer, topic: config.kafka.topic, log, maxBatchMessages: Number(flags.batchMessages) || 1000,
+      producer,
+      topic: config.kafka.topic,
+      log,
+      maxBatchMessages: Number(flags.batchMessages) || 1000,
       onFile: () => bar?.increment(),
     });
     bar?.stop();
     const seconds = (Date.now() - started) / 1000;
-    process.stdout.write(`produce.summary topic=${config.kafka.topic} produced=${summary.produced} bytes=${summary.bytes} unreadable=${summary.unreadable} seconds=${seconds.toFixed(1)}\n`);
+    process.stdout.write(
+      `produce.summary topic=${config.kafka.topic} produced=${summary.produced} bytes=${summary.bytes} unreadable=${summary.unreadable} seconds=${seconds.toFixed(1)}\n`,
+    );
     if (summary.unreadable > 0) process.exitCode = 1;
   } finally {
     bar?.stop();

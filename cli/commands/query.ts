@@ -7,14 +7,25 @@ import { ensureSchema } from '../../queries/migrate.ts';
 import { listNamed, runNamed } from '../../queries/named.ts';
 import { formatRows, isOutputFormat, OUTPUT_FORMATS } from '../../queries/format.ts';
 
-interface QueryFlags extends ConfigOverrides { param: string[]; format: string; list?: boolean }
+interface QueryFlags extends ConfigOverrides {
+  param: string[];
+  format: string;
+  list?: boolean;
+}
 
 export function registerQuery(program: Command): void {
   program
     .command('query')
-    .description('run a named trend query (active-listings, listings-timeline, fleet-spread ...); --list shows them all')
+    .description(
+      'run a named trend query (active-listings, listings-timeline, fleet-spread ...); --list shows them all',
+    )
     .argument('[name]', 'query name (see --list)')
-    .option('-p, --param <k=v>', 'query parameter, repeatable (times: YYYY-MM-DD[ hh:mm:ss] UTC, ISO 8601, now, now-24h, now-7d, today)', collect, [])
+    .option(
+      '-p, --param <k=v>',
+      'query parameter, repeatable (times: YYYY-MM-DD[ hh:mm:ss] UTC, ISO 8601, now, now-24h, now-7d, today)',
+      collect,
+      [],
+    )
     .option('-f, --format <format>', `output: ${OUTPUT_FORMATS.join(', ')}`, 'table')
     .option('-l, --list', 'list the named queries with their parameters and descriptions')
     .option('--data-dir <dir>', 'embedded store directory (default: BOUNCE_DATA_DIR or ./data)')
@@ -25,7 +36,8 @@ export function registerQuery(program: Command): void {
         process.stdout.write(describeNamed());
         return;
       }
-      if (!isOutputFormat(flags.format)) throw new ConfigError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${flags.format}`);
+      if (!isOutputFormat(flags.format))
+        throw new ConfigError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${flags.format}`);
       const params = parseParams(flags.param);
       const config = loadConfig(process.env, flags);
       const store = await openStore(config.store);

@@ -8,19 +8,27 @@ import { openReadOnlyClient, openStore } from '../../queries/client.ts';
 import { ensureSchema } from '../../queries/migrate.ts';
 import { formatRows, isOutputFormat, OUTPUT_FORMATS } from '../../queries/format.ts';
 
-interface SqlFlags extends ConfigOverrides { format: string }
+interface SqlFlags extends ConfigOverrides {
+  format: string;
+}
 
 export function registerSql(program: Command): void {
   program
     .command('sql')
-    .description('run ad-hoc read-only SQL against the store (tables: bounce_events, bounce_hourly, listing_hourly, v_* views)')
+    .description(
+      'run ad-hoc read-only SQL against the store (tables: bounce_events, bounce_hourly, listing_hourly, v_* views)',
+    )
     .argument('<query>', 'one SQL statement, e.g. "SELECT provider, count() FROM v_events GROUP BY provider"')
     .option('-f, --format <format>', `output: ${OUTPUT_FORMATS.join(', ')}`, 'table')
     .option('--data-dir <dir>', 'embedded store directory (default: BOUNCE_DATA_DIR or ./data)')
     .option('--clickhouse-url <url>', 'ClickHouse server instead of the embedded store (default: CLICKHOUSE_URL)')
-    .addHelpText('after', '\nRead-only (readonly=2): writes and DDL are refused. Use `migrate` for schema changes. See docs/SCHEMA.md.')
+    .addHelpText(
+      'after',
+      '\nRead-only (readonly=2): writes and DDL are refused. Use `migrate` for schema changes. See docs/SCHEMA.md.',
+    )
     .action(async (query: string, flags: SqlFlags) => {
-      if (!isOutputFormat(flags.format)) throw new ConfigError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${flags.format}`);
+      if (!isOutputFormat(flags.format))
+        throw new ConfigError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${flags.format}`);
       const config = loadConfig(process.env, flags);
       const store = await openStore(config.store);
       try {
@@ -32,7 +40,7 @@ export function registerSql(program: Command): void {
             const rs = await ro.query({
               query: query.trim().replace(/;\s*$/, ''),
               format: 'JSONEachRow',
-                      });
+            });
             rows = await rs.json<Record<string, unknown>>();
           } catch (err) {
             const msg = (err as Error).message;

@@ -13,7 +13,9 @@ const fail = (why) => {
 async function clickhouse() {
   const url = process.env.CLICKHOUSE_URL;
   if (!url) fail('CLICKHOUSE_URL is not set');
-  const res = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(3000) }).catch((e) => fail(`ClickHouse ${url}: ${e.message}`));
+  const res = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(3000) }).catch((e) =>
+    fail(`ClickHouse ${url}: ${e.message}`),
+  );
   if (!res.ok) fail(`ClickHouse ${url}/ping answered ${res.status}`);
 }
 
@@ -21,7 +23,12 @@ async function consumerGroup() {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   const group = process.env.KAFKA_GROUP ?? 'bounce-pipeline';
   if (brokers.length === 0) fail('KAFKA_BROKERS is not set');
-  const admin = new Kafka({ clientId: 'healthcheck', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000 }).admin();
+  const admin = new Kafka({
+    clientId: 'healthcheck',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+  }).admin();
   try {
     await admin.connect();
     const { groups } = await admin.describeGroups([group]);

@@ -78,7 +78,13 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     const slot: Slot = { worker, ready: false, solo: false, inFlight: new Map() };
     slots.add(slot);
     worker.on('message', (msg: 'ready' | WorkerReply[]) => {
-      if (msg === 'ready') { slot.ready = true; startFailures = 0; settleReady(); schedule(); return; }
+      if (msg === 'ready') {
+        slot.ready = true;
+        startFailures = 0;
+        settleReady();
+        schedule();
+        return;
+      }
       for (const r of msg) {
         const task = slot.inFlight.get(r.id);
         if (!task) continue;
@@ -90,17 +96,22 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
       schedule();
       settleIdle();
     });
-    worker.on('error', (err) => log(`transform_pool.worker_error thread=${worker.threadId} error=${JSON.stringify(String(err))}`));
+    worker.on('error', (err) =>
+      log(`transform_pool.worker_error thread=${worker.threadId} error=${JSON.stringify(String(err))}`),
+    );
     worker.on('exit', (code) => {
       slots.delete(slot);
       if (closing && slot.inFlight.size === 0) return;
       crashes++;
       if (!slot.ready && ++startFailures >= MAX_START_FAILURES) broken = true;
-      log(`transform_pool.worker_exited thread=${worker.threadId} code=${code} in_flight=${slot.inFlight.size}${broken ? ' fallback=in-thread' : ''}`);
+      log(
+        `transform_pool.worker_exited thread=${worker.threadId} code=${code} in_flight=${slot.inFlight.size}${broken ? ' fallback=in-thread' : ''}`,
+      );
       for (const task of slot.inFlight.values()) {
         task.crashes++;
         // Alone in a worker and it still died: this record is the cause. Otherwise retry it alone.
-        if (slot.solo) task.reject(new TransformCrashedError(`a transform worker exited (code ${code}) on this record`));
+        if (slot.solo)
+          task.reject(new TransformCrashedError(`a transform worker exited (code ${code}) on this record`));
         else queue.unshift(task);
       }
       slot.inFlight.clear();
@@ -122,12 +133,14 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     if (broken) {
       const tasks = queue.splice(0);
       // The parser is loaded on this thread only for this fallback (it is the workers' job otherwise).
-      void import('../../transform/bounce-event.ts').then(({ toBounceEvents }) => {
-        for (const task of tasks) toBounceEvents(task.raw, task.origin, o.options).then(task.resolve, task.reject);
-      }).then(settleIdle, (err: unknown) => {
-        for (const task of tasks) task.reject(err instanceof Error ? err : new Error(String(err)));
-        settleIdle();
-      });
+      void import('../../transform/bounce-event.ts')
+        .then(({ toBounceEvents }) => {
+          for (const task of tasks) toBounceEvents(task.raw, task.origin, o.options).then(task.resolve, task.reject);
+        })
+        .then(settleIdle, (err: unknown) => {
+          for (const task of tasks) task.reject(err instanceof Error ? err : new Error(String(err)));
+          settleIdle();
+        });
       return;
     }
     // Each message goes to the worker with the fewest records in hand, so a queue that fills slowly (the reader is
@@ -182,7 +195,10 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
   }
 
   function settleIdle(): void {
-    if (idle && pending() === 0) { idle(); idle = null; }
+    if (idle && pending() === 0) {
+      idle();
+      idle = null;
+    }
   }
 
   for (let i = 0; i < o.size; i++) spawn();
@@ -190,9 +206,15 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
   return {
     size: o.size,
     window: o.size * maxInFlight,
-    get crashes() { return crashes; },
+    get crashes() {
+      return crashes;
+    },
     ready() {
-      return allReady() ? Promise.resolve() : new Promise<void>((resolve) => { readyWaiters.push(resolve); });
+      return allReady()
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            readyWaiters.push(resolve);
+          });
     },
     transform(raw, origin) {
       if (closed) return Promise.reject(new Error('transform pool is closed'));
@@ -203,7 +225,10 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     },
     close() {
       closed ??= (async () => {
-        if (pending() > 0) await new Promise<void>((r) => { idle = r; });
+        if (pending() > 0)
+          await new Promise<void>((r) => {
+            idle = r;
+          });
         closing = true;
         settleReady();
         await Promise.all([...slots].map((s) => s.worker.terminate()));

@@ -52,7 +52,12 @@ function readEntry(entry: Listed): SourceItem[] {
   }
   const messages = splitMbox(bytes);
   if (messages === null) return [{ kind: 'record', bytes, source: entry.file, receivedAt: mtime }];
-  return messages.map((m, i) => ({ kind: 'record', bytes: m, source: messages.length === 1 ? entry.file : `${entry.file}#${i + 1}`, receivedAt: mtime }));
+  return messages.map((m, i) => ({
+    kind: 'record',
+    bytes: m,
+    source: messages.length === 1 ? entry.file : `${entry.file}#${i + 1}`,
+    receivedAt: mtime,
+  }));
 }
 
 /** Files are read into slabs of this size (one allocation for many files); larger files get a buffer of their own. */
@@ -103,7 +108,10 @@ function* listFiles(given: string): Generator<Listed> {
     stat = fs.statSync(given);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    yield { file: given, error: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(err as Error).message}` };
+    yield {
+      file: given,
+      error: code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(err as Error).message}`,
+    };
     return;
   }
   if (stat.isFile()) {
@@ -120,7 +128,9 @@ function* listFiles(given: string): Generator<Listed> {
 function* listFolder(dir: string): Generator<Listed> {
   let entries: fs.Dirent[];
   try {
-    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
     yield { file: dir, error: `cannot list: ${(err as Error).message}` };
     return;

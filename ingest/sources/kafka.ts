@@ -67,7 +67,9 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
   });
   // Partitions whose committed "inflight" metadata we have read since the last (re)join.
   let checked = new Map<number, { first: number; last: number } | null>();
-  consumer.on(consumer.events.GROUP_JOIN, () => { checked = new Map(); });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    checked = new Map();
+  });
   // Per partition, the offset after the last chunk this run stored and committed. Kafka delivers at least once:
   // records below it that come again are skipped and counted as refetched, so the run's accounting (and the DLQ)
   // sees every record once. A new run starts empty and relies on the store's dedup instead.
@@ -79,7 +81,10 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       const [t] = await o.admin.fetchOffsets({ groupId: group, topics: [topic] });
       const p = t?.partitions.find((x) => x.partition === partition);
       const m = p?.metadata ? INFLIGHT.exec(p.metadata) : null;
-      checked.set(partition, m && Number(p!.offset) === Number(m[1]) ? { first: Number(m[1]), last: Number(m[2]) } : null);
+      checked.set(
+        partition,
+        m && Number(p!.offset) === Number(m[1]) ? { first: Number(m[1]), last: Number(m[2]) } : null,
+      );
     }
     const intent = checked.get(partition);
     checked.set(partition, null); // only the first chunk after a join replays an interrupted one
@@ -92,7 +97,14 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     // The payload's commit works while the consumer is stopping (consumer.commitOffsets is a no-op then),
     // so a graceful shutdown commits the chunk it finished.
     const commit = (offset: number, metadata: string) =>
-      payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(offset), metadata } as { partition: number; offset: string }] }] });
+      payload.commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic,
+            partitions: [{ partition, offset: String(offset), metadata } as { partition: number; offset: string }],
+          },
+        ],
+      });
     const partition = batch.partition;
     if (batch.isEmpty()) return;
     const messages = skipRefetched(batch.messages, partition);
@@ -106,7 +118,11 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     // kafkajs heartbeats only when asked; a slow chunk (a cold transform pool, a busy store) must not cost the
     // group membership. A failed heartbeat (the group is rebalancing) ends this batch after the chunk in hand.
     let heartbeatFailure: unknown;
-    const beat = setInterval(() => { heartbeat().catch((err: unknown) => { heartbeatFailure ??= err; }); }, heartbeatEveryMs);
+    const beat = setInterval(() => {
+      heartbeat().catch((err: unknown) => {
+        heartbeatFailure ??= err;
+      });
+    }, heartbeatEveryMs);
     try {
       await consumeMessages(payload, messages, commit, () => heartbeatFailure);
     } finally {
@@ -123,7 +139,9 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     let i = 0;
     while (i < messages.length && Number(messages[i].offset) < below) i++;
     if (i > 0) {
-      o.log(`kafka.records_refetched partition=${partition} range=${messages[0].offset}-${messages[i - 1].offset} count=${i} (already stored by this run; skipped)`);
+      o.log(
+        `kafka.records_refetched partition=${partition} range=${messages[0].offset}-${messages[i - 1].offset} count=${i} (already stored by this run; skipped)`,
+      );
       o.onRefetched?.(partition, i);
     }
     return i > 0 ? messages.slice(i) : messages;
@@ -139,7 +157,8 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const partition = batch.partition;
     let forcedLast = await intentFor(partition, Number(messages[0].offset));
-    if (forcedLast !== undefined) o.log(`kafka.chunk_replayed partition=${partition} range=${messages[0].offset}-${forcedLast}`);
+    if (forcedLast !== undefined)
+      o.log(`kafka.chunk_replayed partition=${partition} range=${messages[0].offset}-${forcedLast}`);
     const batcher = new Batcher(o.config.sink.maxBatchRows, o.config.sink.flushIntervalMs);
 
     // replay: this chunk is the one an interrupted run had started to insert (its inflight commit). The insert may
@@ -153,10 +172,15 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       try {
         // The sink waits while the store is unavailable; it gives the chunk up only when this member stops or
         // loses the group, and then nothing past `first` is resolved or committed: the next owner replays it.
-        tally = await o.sink.write(items, kafkaDedupToken(topic, partition, first, last), { replay, abandon: () => !isRunning() || Boolean(heartbeatFailed()) });
+        tally = await o.sink.write(items, kafkaDedupToken(topic, partition, first, last), {
+          replay,
+          abandon: () => !isRunning() || Boolean(heartbeatFailed()),
+        });
       } catch (err) {
         if (!(err instanceof StoreWriteError && err.retriable)) throw err;
-        o.log(`kafka.chunk_abandoned partition=${partition} range=${first}-${last} (not committed; replayed by the next owner) error=${JSON.stringify(errorText(err, 300))}`);
+        o.log(
+          `kafka.chunk_abandoned partition=${partition} range=${first}-${last} (not committed; replayed by the next owner) error=${JSON.stringify(errorText(err, 300))}`,
+        );
         checked.delete(partition); // a refetch rebuilds this same chunk (same token) in case the insert landed
         return false;
       }
@@ -179,7 +203,10 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     const submit = async (replay = false): Promise<boolean> => {
       const items = batcher.take();
       if (!(await settled())) return false;
-      inFlight = flush(items, replay).then((ok) => ({ ok }), (err: unknown) => ({ err }));
+      inFlight = flush(items, replay).then(
+        (ok) => ({ ok }),
+        (err: unknown) => ({ err }),
+      );
       return true;
     };
 
@@ -215,7 +242,12 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
     async start() {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch,
+      });
     },
     async stop() {
       await consumer.disconnect();

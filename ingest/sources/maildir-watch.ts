@@ -59,7 +59,10 @@ const curName = (name: string): string => (name.includes(':2,') ? name : `${name
 export async function assertMaildir(dir: string): Promise<void> {
   for (const sub of ['new', 'cur']) {
     const stat = await fs.stat(path.join(dir, sub)).catch(() => null);
-    if (!stat?.isDirectory()) throw new ConfigError(`${dir} is not a Maildir: ${path.join(dir, sub)} is missing (a Maildir has tmp/, new/ and cur/)`);
+    if (!stat?.isDirectory())
+      throw new ConfigError(
+        `${dir} is not a Maildir: ${path.join(dir, sub)} is missing (a Maildir has tmp/, new/ and cur/)`,
+      );
   }
 }
 
@@ -67,7 +70,15 @@ export async function watchMaildir(o: MaildirWatchOptions): Promise<MaildirWatch
   await assertMaildir(o.maildir);
   const newDir = path.join(o.maildir, 'new');
   const curDir = path.join(o.maildir, 'cur');
-  const summary: MaildirWatchSummary = { produced: 0, bytes: 0, moved: 0, deleted: 0, tooLarge: 0, unreadable: 0, pending: 0 };
+  const summary: MaildirWatchSummary = {
+    produced: 0,
+    bytes: 0,
+    moved: 0,
+    deleted: 0,
+    tooLarge: 0,
+    unreadable: 0,
+    pending: 0,
+  };
   const tooLarge = new Set<string>();
 
   while (!o.signal.aborted) {
@@ -98,15 +109,24 @@ export async function watchMaildir(o: MaildirWatchOptions): Promise<MaildirWatch
         continue;
       }
       const envelope = deliveredTo(bytes);
-      batch.push({ name, bytes: bytes.length, message: toMessage({ bytes, source: file }, envelope ? { [ENVELOPE_RECIPIENT_HEADER]: envelope } : {}) });
+      batch.push({
+        name,
+        bytes: bytes.length,
+        message: toMessage({ bytes, source: file }, envelope ? { [ENVELOPE_RECIPIENT_HEADER]: envelope } : {}),
+      });
     }
     if (batch.length === 0) continue;
     const started = Date.now();
     try {
-      await o.producer.sendBatch({ acks: -1, topicMessages: [{ topic: o.topic, messages: batch.map((b) => b.message) }] });
+      await o.producer.sendBatch({
+        acks: -1,
+        topicMessages: [{ topic: o.topic, messages: batch.map((b) => b.message) }],
+      });
     } catch (err) {
       // Nothing moved: the files stay in new/ and go again once Kafka answers (a daemon does not give up).
-      o.log(`maildir.produce_failed files=${batch.length} retry_in_ms=${o.retryMs} error=${JSON.stringify(errorText(err, 500))}`);
+      o.log(
+        `maildir.produce_failed files=${batch.length} retry_in_ms=${o.retryMs} error=${JSON.stringify(errorText(err, 500))}`,
+      );
       await sleep(o.retryMs, undefined, { signal: o.signal }).catch(() => undefined);
       continue;
     }

@@ -7,9 +7,7 @@ import type { Readable } from 'node:stream';
 const POSTMARK = /^From \S+ +\S[^\n]*\d{4}\s*\n/;
 
 export type StdinMessage =
-  | { kind: 'message'; bytes: Buffer }
-  | { kind: 'empty' }
-  | { kind: 'too_large'; bytes: number };
+  { kind: 'message'; bytes: Buffer } | { kind: 'empty' } | { kind: 'too_large'; bytes: number };
 
 /** Reads the whole stream; stops keeping bytes once past maxBytes but drains the rest (the MTA must not get EPIPE). */
 export async function readOneMessage(stream: Readable, maxBytes: number): Promise<StdinMessage> {

@@ -115,13 +115,13 @@ export type SectionId = (typeof SECTIONS)[number]['id'];
 /** Rows of one section, as plain records (CSV, Markdown and JSON tables share this). */
 export function sectionRows(r: WeeklyReport, id: SectionId): Record<string, unknown>[] {
   const table: Record<SectionId, Record<string, unknown>[]> = {
-    'totals': r.totals.map((t) => ({ ...t })),
+    totals: r.totals.map((t) => ({ ...t })),
     'blocklist-by-provider': r.blocklistByProvider.map((p) => ({ ...p })),
     'listed-ips': r.listedIps.map((l) => ({ ...l })),
     'new-listings': r.newListings.map((l) => ({ ...l })),
     'ended-listings': r.endedListings.map((l) => ({ ...l })),
     'fleet-spread': r.fleetSpread.map((f) => ({ ...f })),
-    'daily': r.daily.map((d) => ({ ...d })),
+    daily: r.daily.map((d) => ({ ...d })),
     'accounts-before-listing': r.accountsBeforeListing.map((a) => ({ ...a })),
     'top-reasons': r.topReasons.map((t) => ({ ...t })),
   };

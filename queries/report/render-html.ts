@@ -30,12 +30,14 @@ footer{color:#8795a1;font-size:12px;margin-top:22px;text-align:center}
 `;
 
 const dir = (pct: number | null, worseWhenUp = true) =>
-  pct === null || pct === 0 ? 'flat' : (pct > 0) === worseWhenUp ? 'up' : 'down';
+  pct === null || pct === 0 ? 'flat' : pct > 0 === worseWhenUp ? 'up' : 'down';
 const arrow = (pct: number | null) => (pct === null ? '' : pct > 0 ? '▲ ' : pct < 0 ? '▼ ' : '');
 
 function card(label: string, value: string, change: number | null, note?: string): string {
-  const delta = change === null && note ? `<div class="d flat">${esc(note)}</div>`
-    : `<div class="d ${dir(change)}">${arrow(change)}${esc(fmtChange(change))} vs last week</div>`;
+  const delta =
+    change === null && note
+      ? `<div class="d flat">${esc(note)}</div>`
+      : `<div class="d ${dir(change)}">${arrow(change)}${esc(fmtChange(change))} vs last week</div>`;
   return `<div class="card"><div class="k">${esc(label)}</div><div class="v">${esc(value)}</div>${delta}</div>`;
 }
 
@@ -47,8 +49,10 @@ function tableHtml(head: [string, boolean?][], rows: string[][], empty: string):
 /** Long tables show their first rows and fold the rest (a 50-IP listing should not bury the next sections). */
 function longTable(head: [string, boolean?][], rows: string[][], empty: string, visible = 12): string {
   if (rows.length <= visible + 3) return tableHtml(head, rows, empty);
-  return tableHtml(head, rows.slice(0, visible), empty) +
-    `<details><summary>${rows.length - visible} more</summary>${tableHtml(head, rows.slice(visible), empty)}</details>`;
+  return (
+    tableHtml(head, rows.slice(0, visible), empty) +
+    `<details><summary>${rows.length - visible} more</summary>${tableHtml(head, rows.slice(visible), empty)}</details>`
+  );
 }
 const td = (v: unknown, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${esc(v)}</td>`;
 const tdRaw = (html: string, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${html}</td>`;
@@ -56,11 +60,29 @@ const codes = (cs: string[]) => `<span class="codes">${cs.map((c) => `<span>${es
 const badge = (l: ListedIp) =>
   `<span class="badge ${l.still_active ? 'b-active">active' : 'b-ended">ended'}</span>${l.new_this_week ? '<span class="badge b-new">new</span>' : ''}`;
 
-const LISTING_HEAD: [string, boolean?][] = [['IP'], ['prefix'], ['provider'], ['first seen'], ['last seen'], ['week', true], ['episode', true], ['codes'], ['status']];
-const listingRows = (ls: ListedIp[]) => ls.map((l) => [
-  td(l.sending_ip, 'mono'), td(l.sending_prefix, 'mono'), td(l.provider), td(fmtTime(l.first_seen)), td(fmtTime(l.last_seen)),
-  td(fmtInt(l.rejections_week), 'n'), td(fmtInt(l.rejections), 'n'), tdRaw(codes(l.codes)), tdRaw(badge(l)),
-]);
+const LISTING_HEAD: [string, boolean?][] = [
+  ['IP'],
+  ['prefix'],
+  ['provider'],
+  ['first seen'],
+  ['last seen'],
+  ['week', true],
+  ['episode', true],
+  ['codes'],
+  ['status'],
+];
+const listingRows = (ls: ListedIp[]) =>
+  ls.map((l) => [
+    td(l.sending_ip, 'mono'),
+    td(l.sending_prefix, 'mono'),
+    td(l.provider),
+    td(fmtTime(l.first_seen)),
+    td(fmtTime(l.last_seen)),
+    td(fmtInt(l.rejections_week), 'n'),
+    td(fmtInt(l.rejections), 'n'),
+    tdRaw(codes(l.codes)),
+    tdRaw(badge(l)),
+  ]);
 
 function section(id: SectionId, body: string, note?: string): string {
   const title = SECTIONS.find((s) => s.id === id)?.title ?? id;
@@ -79,12 +101,23 @@ export function renderHtml(r: WeeklyReport): string {
     card('Bounces', fmtInt(t('bounces').this_week), t('bounces').change_pct),
     card('Block-list rejections', fmtInt(t('blocklist_rejections').this_week), t('blocklist_rejections').change_pct),
     card('IPs with block-list rejections', fmtInt(t('listed_ips').this_week), t('listed_ips').change_pct),
-    card('New listings', String(r.newListings.length), null, `${r.endedListings.length} ended · ${active} still active`),
-    card('Widest fleet spread', fmtShare(peak?.share ?? 0), null, peak?.share ? `of active IPs, ${fmtDay(peak.day)}` : 'no IP listed this week'),
+    card(
+      'New listings',
+      String(r.newListings.length),
+      null,
+      `${r.endedListings.length} ended · ${active} still active`,
+    ),
+    card(
+      'Widest fleet spread',
+      fmtShare(peak?.share ?? 0),
+      null,
+      peak?.share ? `of active IPs, ${fmtDay(peak.day)}` : 'no IP listed this week',
+    ),
   ].join('');
 
   const dailyChart = stackedBars({
-    title: 'Bounces per day by kind', labels: dayLabels,
+    title: 'Bounces per day by kind',
+    labels: dayLabels,
     series: [
       { name: 'block-list', color: COLORS.blocklist, values: r.daily.map((d) => d.blocklist) },
       { name: 'reputation / rate limit', color: COLORS.reputation, values: r.daily.map((d) => d.reputation) },
@@ -92,50 +125,125 @@ export function renderHtml(r: WeeklyReport): string {
     ],
   });
   const spreadChart = barsWithLine({
-    title: 'Listed sending IPs per day and share of the active fleet', labels: dayLabels,
+    title: 'Listed sending IPs per day and share of the active fleet',
+    labels: dayLabels,
     bars: { name: 'listed IPs', color: COLORS.blocklist, values: r.fleetSpread.map((d) => d.listed_ips) },
-    line: { name: 'share of active IPs', color: COLORS.accent, values: r.fleetSpread.map((d) => d.share), format: fmtShare,
-      max: Math.max(0.05, ...r.fleetSpread.map((d) => d.share)) },
+    line: {
+      name: 'share of active IPs',
+      color: COLORS.accent,
+      values: r.fleetSpread.map((d) => d.share),
+      format: fmtShare,
+      max: Math.max(0.05, ...r.fleetSpread.map((d) => d.share)),
+    },
   });
-  const timelineSvg = r.listedIps.length === 0 ? '<p class="empty">No block-listed IPs this week.</p>' : timeline({
-    title: 'Listing episodes across the week', start: weekStart, end: weekEnd, dayLabels,
-    rows: r.listedIps.map((l) => ({
-      label: l.sending_ip, sublabel: `${l.provider} · ${l.codes.join(' ')}`,
-      from: Date.parse(l.first_seen), to: l.still_active ? weekEnd : Date.parse(l.last_seen),
-      color: providerColour(l.provider), open: l.still_active, starts: l.new_this_week,
-      fadeTo: l.still_active ? undefined : Date.parse(l.last_seen) + r.episodeGapHours * 3_600_000,
-      tooltip: `${l.sending_ip} at ${l.provider}: ${fmtTime(l.first_seen)} – ${fmtTime(l.last_seen)}, ${fmtInt(l.rejections_week)} rejections this week`,
-    })),
-  });
+  const timelineSvg =
+    r.listedIps.length === 0
+      ? '<p class="empty">No block-listed IPs this week.</p>'
+      : timeline({
+          title: 'Listing episodes across the week',
+          start: weekStart,
+          end: weekEnd,
+          dayLabels,
+          rows: r.listedIps.map((l) => ({
+            label: l.sending_ip,
+            sublabel: `${l.provider} · ${l.codes.join(' ')}`,
+            from: Date.parse(l.first_seen),
+            to: l.still_active ? weekEnd : Date.parse(l.last_seen),
+            color: providerColour(l.provider),
+            open: l.still_active,
+            starts: l.new_this_week,
+            fadeTo: l.still_active ? undefined : Date.parse(l.last_seen) + r.episodeGapHours * 3_600_000,
+            tooltip: `${l.sending_ip} at ${l.provider}: ${fmtTime(l.first_seen)} – ${fmtTime(l.last_seen)}, ${fmtInt(l.rejections_week)} rejections this week`,
+          })),
+        });
   const maxProvider = Math.max(1, ...r.blocklistByProvider.map((p) => p.rejections));
   const maxReason = Math.max(1e-9, ...r.topReasons.map((x) => x.share));
 
   const body = [
-    section('totals', tableHtml([['metric'], ['this week', true], ['week before', true], ['change', true]],
-      r.totals.map((x) => [td(x.label), td(fmtInt(x.this_week), 'n'), td(fmtInt(x.previous_week), 'n'),
-        tdRaw(`<span class="${dir(x.change_pct)}">${esc(fmtChange(x.change_pct))}</span>`, 'n')]), 'No bounces.')),
+    section(
+      'totals',
+      tableHtml(
+        [['metric'], ['this week', true], ['week before', true], ['change', true]],
+        r.totals.map((x) => [
+          td(x.label),
+          td(fmtInt(x.this_week), 'n'),
+          td(fmtInt(x.previous_week), 'n'),
+          tdRaw(`<span class="${dir(x.change_pct)}">${esc(fmtChange(x.change_pct))}</span>`, 'n'),
+        ]),
+        'No bounces.',
+      ),
+    ),
     `<div class="grid2"><section id="daily"><h2>Bounces per day</h2>${dailyChart}</section>` +
       `<section id="fleet-spread"><h2>Fleet spread per day</h2>${spreadChart}</section></div>`,
-    section('blocklist-by-provider', tableHtml([['provider'], ['rejections', true], [''], ['week before', true], ['change', true], ['listed IPs', true], ['codes']],
-      r.blocklistByProvider.map((p) => [td(p.provider), td(fmtInt(p.rejections), 'n'),
-        tdRaw(`<span class="bar" style="width:${Math.round((p.rejections / maxProvider) * 160)}px;background:${providerColour(p.provider)}"></span>`),
-        td(fmtInt(p.previous_rejections), 'n'), tdRaw(`<span class="${dir(p.change_pct)}">${esc(fmtChange(p.change_pct))}</span>`, 'n'),
-        td(p.listed_ips, 'n'), tdRaw(codes(p.codes))]), 'No block-list rejections this week or the week before.')),
-    section('listed-ips', timelineSvg + `<details><summary>All ${r.listedIps.length} listings as a table</summary>` +
-      tableHtml(LISTING_HEAD, listingRows(r.listedIps), 'None.') + '</details>',
+    section(
+      'blocklist-by-provider',
+      tableHtml(
+        [
+          ['provider'],
+          ['rejections', true],
+          [''],
+          ['week before', true],
+          ['change', true],
+          ['listed IPs', true],
+          ['codes'],
+        ],
+        r.blocklistByProvider.map((p) => [
+          td(p.provider),
+          td(fmtInt(p.rejections), 'n'),
+          tdRaw(
+            `<span class="bar" style="width:${Math.round((p.rejections / maxProvider) * 160)}px;background:${providerColour(p.provider)}"></span>`,
+          ),
+          td(fmtInt(p.previous_rejections), 'n'),
+          tdRaw(`<span class="${dir(p.change_pct)}">${esc(fmtChange(p.change_pct))}</span>`, 'n'),
+          td(p.listed_ips, 'n'),
+          tdRaw(codes(p.codes)),
+        ]),
+        'No block-list rejections this week or the week before.',
+      ),
+    ),
+    section(
+      'listed-ips',
+      timelineSvg +
+        `<details><summary>All ${r.listedIps.length} listings as a table</summary>` +
+        tableHtml(LISTING_HEAD, listingRows(r.listedIps), 'None.') +
+        '</details>',
       `One bar per IP and receiver; a dot marks a listing that began this week, an arrow one still active at the end of the week, ` +
-      `a faint tail the quiet hours before an ended listing counted as over. ` +
-      `An episode ends after ${r.episodeGapHours} h without a rejection.`),
+        `a faint tail the quiet hours before an ended listing counted as over. ` +
+        `An episode ends after ${r.episodeGapHours} h without a rejection.`,
+    ),
     section('new-listings', longTable(LISTING_HEAD, listingRows(r.newListings), 'No new listings this week.')),
     section('ended-listings', longTable(LISTING_HEAD, listingRows(r.endedListings), 'No listing ended this week.')),
-    section('accounts-before-listing', tableHtml([['account'], ['bounces', true], ['listings preceded', true], ['IPs', true]],
-      r.accountsBeforeListing.map((a) => [td(a.account, 'mono'), td(fmtInt(a.events), 'n'), td(a.listings, 'n'), td(a.ips, 'n')]),
-      'No new listings, so no accounts to look at.'),
-      'Bounces through a newly listed IP in the 24 h before its listing began: compromised accounts usually top this list.'),
-    section('top-reasons', tableHtml([['reason'], ['category'], ['bounces', true], ['share'], ['week before', true], ['change', true]],
-      r.topReasons.map((x) => [td(x.reason), td(x.category), td(fmtInt(x.bounces), 'n'),
-        tdRaw(`<span class="bar" style="width:${Math.round((x.share / maxReason) * 120)}px"></span>${esc(fmtShare(x.share))}`),
-        td(fmtInt(x.previous_bounces), 'n'), tdRaw(`<span class="${dir(x.change_pct)}">${esc(fmtChange(x.change_pct))}</span>`, 'n')]), 'No bounces.')),
+    section(
+      'accounts-before-listing',
+      tableHtml(
+        [['account'], ['bounces', true], ['listings preceded', true], ['IPs', true]],
+        r.accountsBeforeListing.map((a) => [
+          td(a.account, 'mono'),
+          td(fmtInt(a.events), 'n'),
+          td(a.listings, 'n'),
+          td(a.ips, 'n'),
+        ]),
+        'No new listings, so no accounts to look at.',
+      ),
+      'Bounces through a newly listed IP in the 24 h before its listing began: compromised accounts usually top this list.',
+    ),
+    section(
+      'top-reasons',
+      tableHtml(
+        [['reason'], ['category'], ['bounces', true], ['share'], ['week before', true], ['change', true]],
+        r.topReasons.map((x) => [
+          td(x.reason),
+          td(x.category),
+          td(fmtInt(x.bounces), 'n'),
+          tdRaw(
+            `<span class="bar" style="width:${Math.round((x.share / maxReason) * 120)}px"></span>${esc(fmtShare(x.share))}`,
+          ),
+          td(fmtInt(x.previous_bounces), 'n'),
+          tdRaw(`<span class="${dir(x.change_pct)}">${esc(fmtChange(x.change_pct))}</span>`, 'n'),
+        ]),
+        'No bounces.',
+      ),
+    ),
   ].join('\n');
 
   const nav = SECTIONS.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('');

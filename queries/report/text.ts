@@ -12,7 +12,9 @@ export function fmtTime(iso: string): string {
 }
 /** YYYY-MM-DD → 'Mon 23 Nov' */
 export function fmtDay(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: '2-digit', month: 'short', timeZone: 'UTC' }).replace(',', '');
+  return new Date(`${day}T00:00:00Z`)
+    .toLocaleDateString('en-GB', { weekday: 'short', day: '2-digit', month: 'short', timeZone: 'UTC' })
+    .replace(',', '');
 }
 /** The week as 'Mon 23 Nov – Sun 29 Nov 2026' */
 export function fmtWeekSpan(startIso: string, endIso: string): string {

@@ -1,6 +1,16 @@
 // ISO 8601 weeks in UTC, with date-fns on UTCDate (@date-fns/utc): a report must not change with the process's TZ.
 import { UTCDate } from '@date-fns/utc';
-import { addDays, addWeeks, formatISO, getISOWeek, getISOWeekYear, getISOWeeksInYear, startOfISOWeek, startOfISOWeekYear, subWeeks } from 'date-fns';
+import {
+  addDays,
+  addWeeks,
+  formatISO,
+  getISOWeek,
+  getISOWeekYear,
+  getISOWeeksInYear,
+  startOfISOWeek,
+  startOfISOWeekYear,
+  subWeeks,
+} from 'date-fns';
 import { ConfigError } from '../../shared/errors.ts';
 
 export interface IsoWeek {
@@ -28,7 +38,13 @@ export function isoWeekOf(d: Date): IsoWeek {
   const year = getISOWeekYear(day);
   const week = getISOWeek(day);
   const start = startOfISOWeek(day);
-  return { label: `${year}-W${String(week).padStart(2, '0')}`, year, week, start: plain(start), end: plain(addWeeks(start, 1)) };
+  return {
+    label: `${year}-W${String(week).padStart(2, '0')}`,
+    year,
+    week,
+    start: plain(start),
+    end: plain(addWeeks(start, 1)),
+  };
 }
 
 /** Parse `YYYY-Www` (e.g. 2026-W48). */
@@ -38,7 +54,8 @@ export function parseIsoWeek(text: string): IsoWeek {
   const year = Number(m[1]);
   const week = Number(m[2]);
   const weeks = weeksInIsoYear(year);
-  if (week < 1 || week > weeks) throw new ConfigError(`--week ${text}: ${year} has no ISO week ${week} (it has ${weeks})`);
+  if (week < 1 || week > weeks)
+    throw new ConfigError(`--week ${text}: ${year} has no ISO week ${week} (it has ${weeks})`);
   // ISO week 1 is the week with January 4th in it.
   return isoWeekOf(addWeeks(startOfISOWeekYear(new UTCDate(year, 0, 4)), week - 1));
 }

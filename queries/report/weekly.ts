@@ -7,8 +7,16 @@ import type { Store } from '../client.ts';
 import { runNamed } from '../named.ts';
 import { shiftIsoWeek, utcDayOf, type IsoWeek } from './week.ts';
 import {
-  changePct, type AccountRow, type DailyRow, type FleetDay, type ListedIp, type ProviderRow, type ReasonRow,
-  type TotalRow, type WeekRef, type WeeklyReport,
+  changePct,
+  type AccountRow,
+  type DailyRow,
+  type FleetDay,
+  type ListedIp,
+  type ProviderRow,
+  type ReasonRow,
+  type TotalRow,
+  type WeekRef,
+  type WeeklyReport,
 } from './model.ts';
 
 export interface WeeklyOptions {
@@ -59,13 +67,22 @@ export async function buildWeeklyReport(store: Store, opts: WeeklyOptions): Prom
   const providerRows = await runReportSql(store, 'blocklist-by-provider', span);
   const [settings] = await runReportSql(store, 'episode-settings', {});
   const episodeRows = await runReportSql(store, 'listing-episodes', weekSpan);
-  const fleetRows = await runNamed<Row>(store, 'fleet-spread', { since: week.start, until: week.end, category: 'ip_blocklist', provider: '' });
+  const fleetRows = await runNamed<Row>(store, 'fleet-spread', {
+    since: week.start,
+    until: week.end,
+    category: 'ip_blocklist',
+    provider: '',
+  });
   const dailyRows = await runReportSql(store, 'daily', weekSpan);
   const reasonRows = await runReportSql(store, 'top-reasons', { ...span, top: opts.topReasons ?? 12 });
 
   const listedIps = episodeRows.map(toListedIp);
   const newListings = listedIps.filter((l) => l.new_this_week);
-  const accountRows = await runReportSql(store, 'accounts-before-listing', { ...weekSpan, lookback_hours: LOOKBACK_HOURS, top: opts.topAccounts ?? 10 });
+  const accountRows = await runReportSql(store, 'accounts-before-listing', {
+    ...weekSpan,
+    lookback_hours: LOOKBACK_HOURS,
+    top: opts.topAccounts ?? 10,
+  });
   const totals = toTotals(totalRows);
   const weekBounces = totals.find((t) => t.metric === 'bounces')?.this_week ?? 0;
 
@@ -78,26 +95,42 @@ export async function buildWeeklyReport(store: Store, opts: WeeklyOptions): Prom
     episodeGapHours: num(settings?.gap_hours),
     totals,
     blocklistByProvider: providerRows.map((r): ProviderRow => ({
-      provider: String(r.provider), rejections: num(r.rejections), previous_rejections: num(r.previous_rejections),
-      change_pct: changePct(num(r.rejections), num(r.previous_rejections)), listed_ips: num(r.listed_ips),
+      provider: String(r.provider),
+      rejections: num(r.rejections),
+      previous_rejections: num(r.previous_rejections),
+      change_pct: changePct(num(r.rejections), num(r.previous_rejections)),
+      listed_ips: num(r.listed_ips),
       codes: (r.codes as string[]) ?? [],
     })),
     listedIps,
     newListings,
     endedListings: listedIps.filter((l) => l.ended_this_week),
     fleetSpread: fillDays(week, fleetRows).map((r): FleetDay => ({
-      day: String(r.day), active_ips: num(r.active_ips), listed_ips: num(r.listed_ips), share: num(r.listed_share),
+      day: String(r.day),
+      active_ips: num(r.active_ips),
+      listed_ips: num(r.listed_ips),
+      share: num(r.listed_share),
     })),
     daily: dailyRows.map((r): DailyRow => ({
-      day: String(r.day), bounces: num(r.bounces), blocklist: num(r.blocklist), reputation: num(r.reputation),
-      other: num(r.other), delayed: num(r.delayed),
+      day: String(r.day),
+      bounces: num(r.bounces),
+      blocklist: num(r.blocklist),
+      reputation: num(r.reputation),
+      other: num(r.other),
+      delayed: num(r.delayed),
     })),
     accountsBeforeListing: accountRows.map((r): AccountRow => ({
-      account: String(r.account), events: num(r.events), listings: num(r.listings), ips: num(r.ips),
+      account: String(r.account),
+      events: num(r.events),
+      listings: num(r.listings),
+      ips: num(r.ips),
     })),
     topReasons: reasonRows.map((r): ReasonRow => ({
-      reason: String(r.reason), category: String(r.category), bounces: num(r.week_bounces),
-      previous_bounces: num(r.previous_bounces), change_pct: changePct(num(r.week_bounces), num(r.previous_bounces)),
+      reason: String(r.reason),
+      category: String(r.category),
+      bounces: num(r.week_bounces),
+      previous_bounces: num(r.previous_bounces),
+      change_pct: changePct(num(r.week_bounces), num(r.previous_bounces)),
       share: weekBounces ? num(r.week_bounces) / weekBounces : 0,
     })),
   };
@@ -135,9 +168,16 @@ function fillDays(week: IsoWeek, rows: Row[]): Row[] {
 
 function toListedIp(r: Row): ListedIp {
   return {
-    sending_ip: String(r.sending_ip), sending_prefix: String(r.sending_prefix), provider: String(r.provider),
-    first_seen: iso(r.first_seen), last_seen: iso(r.last_seen), rejections: num(r.rejections),
-    rejections_week: num(r.rejections_week), codes: (r.codes as string[]) ?? [], still_active: bool(r.still_active),
-    new_this_week: bool(r.new_this_week), ended_this_week: bool(r.ended_this_week),
+    sending_ip: String(r.sending_ip),
+    sending_prefix: String(r.sending_prefix),
+    provider: String(r.provider),
+    first_seen: iso(r.first_seen),
+    last_seen: iso(r.last_seen),
+    rejections: num(r.rejections),
+    rejections_week: num(r.rejections_week),
+    codes: (r.codes as string[]) ?? [],
+    still_active: bool(r.still_active),
+    new_this_week: bool(r.new_this_week),
+    ended_this_week: bool(r.ended_this_week),
   };
 }

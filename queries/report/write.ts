@@ -12,7 +12,10 @@ export const REPORT_FORMATS = ['html', 'csv', 'md', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function parseFormats(text: string): ReportFormat[] {
-  const wanted = text.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const wanted = text
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
   const bad = wanted.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (bad.length > 0 || wanted.length === 0) {
     throw new ConfigError(`--format takes a comma-separated list of ${REPORT_FORMATS.join(', ')}; got "${text}"`);

@@ -66,9 +66,16 @@ export function expectedWindow(plan: SeedPlan, since: number, until: number, gap
     if (since - last > gap) continue;
     const stillActive = !(until - last > gap);
     listings.push({
-      sending_ip: b.ip, provider: b.rejection.provider, first_seen: first, last_seen: last, rejections: ts.length,
-      rejections_week: ts.filter(inWin).length, codes: [b.rejection.ms_code || b.rejection.status], still_active: stillActive,
-      new_this_week: first >= since, ended_this_week: !stillActive,
+      sending_ip: b.ip,
+      provider: b.rejection.provider,
+      first_seen: first,
+      last_seen: last,
+      rejections: ts.length,
+      rejections_week: ts.filter(inWin).length,
+      codes: [b.rejection.ms_code || b.rejection.status],
+      still_active: stillActive,
+      new_this_week: first >= since,
+      ended_this_week: !stillActive,
     });
   }
 
@@ -93,7 +100,13 @@ export function expectedWindow(plan: SeedPlan, since: number, until: number, gap
         listed.add(b.ip);
       }
     }
-    days.push({ day: new Date(d * 1000).toISOString().slice(0, 10), bounces: dayBounces, blocklist: dayBlock, activeIps: activeIps.size, listedIps: listed.size });
+    days.push({
+      day: new Date(d * 1000).toISOString().slice(0, 10),
+      bounces: dayBounces,
+      blocklist: dayBlock,
+      activeIps: activeIps.size,
+      listedIps: listed.size,
+    });
   }
 
   const accountsBefore = new Map<string, number>();

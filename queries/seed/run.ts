@@ -50,18 +50,37 @@ export async function seedStore(
   };
   for (let offset = 0; offset < plan.baselineRows; offset += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, plan.baselineRows - offset);
-    await store.client.command({ query: baseline, query_params: { ...common, offset, count }, clickhouse_settings: INSERT_SETTINGS });
+    await store.client.command({
+      query: baseline,
+      query_params: { ...common, offset, count },
+      clickhouse_settings: INSERT_SETTINGS,
+    });
     onProgress({ phase: 'baseline', rowsDone: offset + count, rowsTotal: total });
   }
   const blocks = plan.blocks.map((b, i) => ({
-    i, ip: b.ip, prefix: b.prefix, start: b.start, end: b.end, rows: b.rows, accounts: b.accounts,
-    listed: b.listed ? 1 : 0, provider: b.rejection.provider, reason: b.rejection.reason,
-    category: b.rejection.category, ms_code: b.rejection.ms_code, status: b.rejection.status,
-    reply_code: b.rejection.reply_code, action: b.rejection.action, remote_mta: b.rejection.remote_mta,
-    domains: b.rejection.recipient_domains, diagnostic: b.rejection.diagnostic,
+    i,
+    ip: b.ip,
+    prefix: b.prefix,
+    start: b.start,
+    end: b.end,
+    rows: b.rows,
+    accounts: b.accounts,
+    listed: b.listed ? 1 : 0,
+    provider: b.rejection.provider,
+    reason: b.rejection.reason,
+    category: b.rejection.category,
+    ms_code: b.rejection.ms_code,
+    status: b.rejection.status,
+    reply_code: b.rejection.reply_code,
+    action: b.rejection.action,
+    remote_mta: b.rejection.remote_mta,
+    domains: b.rejection.recipient_domains,
+    diagnostic: b.rejection.diagnostic,
   }));
   await store.client.command({
-    query: sql('incidents'), query_params: { seed: options.seed, blocks: JSON.stringify(blocks) }, clickhouse_settings: INSERT_SETTINGS,
+    query: sql('incidents'),
+    query_params: { seed: options.seed, blocks: JSON.stringify(blocks) },
+    clickhouse_settings: INSERT_SETTINGS,
   });
   onProgress({ phase: 'incidents', rowsDone: total, rowsTotal: total });
   const cpu = process.cpuUsage(cpu0);

@@ -7,7 +7,10 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/sisimai/maildir');
 const OWN_DIRS = ['test/fixtures', 'samples'];
 
-export interface Base { name: string; bytes: Buffer }
+export interface Base {
+  name: string;
+  bytes: Buffer;
+}
 
 function walk(dir: string, out: string[]): void {
   for (const n of readdirSync(dir).sort()) {
@@ -15,7 +18,8 @@ function walk(dir: string, out: string[]): void {
     const p = path.join(dir, n);
     const st = statSync(p);
     if (st.isDirectory()) walk(p, out);
-    else if (st.isFile() && st.size > 0 && st.size < 1_000_000 && !/\.(?:json|md|ts|tmpl|sql|csv|html)$/.test(n)) out.push(p);
+    else if (st.isFile() && st.size > 0 && st.size < 1_000_000 && !/\.(?:json|md|ts|tmpl|sql|csv|html)$/.test(n))
+      out.push(p);
   }
 }
 

@@ -27,11 +27,56 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[int(r, xs.length)];
 
 /** Tokens that once made (or could make) a parser loop or backtrack when repeated. */
 const HOSTILE_TOKENS = [
-  '=?utf-8?b?', '=?UTF-8?Q?', '=?', '?=', '<', '>', '<<<<', '[', ']', '(', ')', '"', '\\', ';', ':', '@', '@@',
-  '\n', '\n\n', ' ', '\t', '\n ', '--', '--boundary\n', '>>> ', '<<< 550 ', '550-5.7.1 ', '5.1.1 ', 'Final-Recipient: rfc822; ',
-  'Status: 5.', 'Diagnostic-Code: smtp; 550 ', 'Content-Type: multipart/mixed; boundary="b"\n', 'a@b.c ', '<a@b.c>',
-  'RCPT TO:', '=\n', '=3D', 'x'.repeat(50), '0123456789', '[192.0.2.', '::ffff:', 'Received: from ', 'by ', '\u00ff\u00fe',
-  'This is the mail system at host ', 'Content-Transfer-Encoding: base64\n', 'begin 644 ', '&#', '<td>', '</',
+  '=?utf-8?b?',
+  '=?UTF-8?Q?',
+  '=?',
+  '?=',
+  '<',
+  '>',
+  '<<<<',
+  '[',
+  ']',
+  '(',
+  ')',
+  '"',
+  '\\',
+  ';',
+  ':',
+  '@',
+  '@@',
+  '\n',
+  '\n\n',
+  ' ',
+  '\t',
+  '\n ',
+  '--',
+  '--boundary\n',
+  '>>> ',
+  '<<< 550 ',
+  '550-5.7.1 ',
+  '5.1.1 ',
+  'Final-Recipient: rfc822; ',
+  'Status: 5.',
+  'Diagnostic-Code: smtp; 550 ',
+  'Content-Type: multipart/mixed; boundary="b"\n',
+  'a@b.c ',
+  '<a@b.c>',
+  'RCPT TO:',
+  '=\n',
+  '=3D',
+  'x'.repeat(50),
+  '0123456789',
+  '[192.0.2.',
+  '::ffff:',
+  'Received: from ',
+  'by ',
+  '\u00ff\u00fe',
+  'This is the mail system at host ',
+  'Content-Transfer-Encoding: base64\n',
+  'begin 644 ',
+  '&#',
+  '<td>',
+  '</',
 ];
 
 const LINE_ENDS = ['\n', '\r\n', '\r'];
@@ -77,11 +122,16 @@ function breakBoundaries(s: string, r: Rand): string {
   if (bs.length === 0) return s.replace(/\n\n/, `\nContent-Type: multipart/mixed; boundary="zz"\n\n--zz\n`);
   const b = pick(r, bs);
   switch (int(r, 5)) {
-    case 0: return s.split(`--${b}--`).join(''); // no close delimiter
-    case 1: return s.split(`--${b}`).join(`--${b}x`); // every delimiter wrong
-    case 2: return s.replace(`--${b}\n`, `--${b}\n`.repeat(1 + int(r, Math.min(5000, MAX_INPUT_BYTES / (b.length + 3))))); // a delimiter repeated
-    case 3: return s.replace(new RegExp(`boundary\\s*=\\s*"?${escapeRe(b)}"?`, 'i'), 'boundary=""');
-    default: return s.replace(`--${b}`, `--${b}\n--${b}--\n--${b}`); // closed early, then reopened
+    case 0:
+      return s.split(`--${b}--`).join(''); // no close delimiter
+    case 1:
+      return s.split(`--${b}`).join(`--${b}x`); // every delimiter wrong
+    case 2:
+      return s.replace(`--${b}\n`, `--${b}\n`.repeat(1 + int(r, Math.min(5000, MAX_INPUT_BYTES / (b.length + 3))))); // a delimiter repeated
+    case 3:
+      return s.replace(new RegExp(`boundary\\s*=\\s*"?${escapeRe(b)}"?`, 'i'), 'boundary=""');
+    default:
+      return s.replace(`--${b}`, `--${b}\n--${b}--\n--${b}`); // closed early, then reopened
   }
 }
 
@@ -134,13 +184,17 @@ function reencode(s: string, r: Rand): string {
 /** Many recipients: the DSN groups (or To: lines) repeated with distinct addresses. */
 function manyRecipients(s: string, r: Rand): string {
   const n = 100 + int(r, 10000);
-  const group = (i: number) => `Final-Recipient: rfc822; user${i}@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 <user${i}@example.com>: unknown\n\n`;
+  const group = (i: number) =>
+    `Final-Recipient: rfc822; user${i}@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 <user${i}@example.com>: unknown\n\n`;
   const at = s.search(/^Final-Recipient:/im);
   let groups = '';
   for (let i = 0; i < n; i++) groups += group(i);
   if (at !== -1) return s.slice(0, at) + groups + s.slice(at);
   const tos = Array.from({ length: n }, (_, i) => `user${i}@example.com`).join(', ');
-  return s.replace(/^To:[^\n]*/im, `To: ${tos}`) + `\n${Array.from({ length: Math.min(n, 3000) }, (_, i) => `<user${i}@example.com>: 550 5.1.1 unknown user`).join('\n')}\n`;
+  return (
+    s.replace(/^To:[^\n]*/im, `To: ${tos}`) +
+    `\n${Array.from({ length: Math.min(n, 3000) }, (_, i) => `<user${i}@example.com>: 550 5.1.1 unknown user`).join('\n')}\n`
+  );
 }
 
 function chaoticLineEnds(s: string, r: Rand): string {
@@ -154,37 +208,57 @@ function longLine(s: string, r: Rand): string {
 }
 
 const MUTATIONS: Record<string, (s: string, r: Rand) => string> = {
-  truncate, 'flip-bytes': flipBytes, 'insert-junk': insertJunk, 'token-run': tokenRun, 'broken-boundaries': breakBoundaries,
-  'dup-drop-lines': dupOrDropLines, nest, reencode, 'many-recipients': manyRecipients, 'chaotic-line-ends': chaoticLineEnds,
+  truncate,
+  'flip-bytes': flipBytes,
+  'insert-junk': insertJunk,
+  'token-run': tokenRun,
+  'broken-boundaries': breakBoundaries,
+  'dup-drop-lines': dupOrDropLines,
+  nest,
+  reencode,
+  'many-recipients': manyRecipients,
+  'chaotic-line-ends': chaoticLineEnds,
   'long-line': longLine,
 };
 
 // -------- generated hostile shapes --------
 
-const HEAD = 'From: MAILER-DAEMON@example.net\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\nDate: Mon, 2 Jan 2023 10:00:00 +0000\n';
+const HEAD =
+  'From: MAILER-DAEMON@example.net\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\nDate: Mon, 2 Jan 2023 10:00:00 +0000\n';
 
 const GENERATORS: Record<string, (r: Rand) => string> = {
-  'encoded-words': (r) => `${HEAD.replace('Subject: ', `Subject: ${'=?utf-8?b?'.repeat(1000 + int(r, 20000))}`)}\nfailed: <a@example.com> 550 5.1.1 unknown\n`,
-  'encoded-words-body': (r) => `${HEAD}\n${'=?utf-8?b?'.repeat(1000 + int(r, 20000))}\n<a@example.com>: 550 5.1.1 unknown\n`,
-  brackets: (r) => `${HEAD}\n${pick(r, ['<', '[', '(', '<<>', '<a@', '"'] as const).repeat(10_000 + int(r, 200_000))}\n`,
+  'encoded-words': (r) =>
+    `${HEAD.replace('Subject: ', `Subject: ${'=?utf-8?b?'.repeat(1000 + int(r, 20000))}`)}\nfailed: <a@example.com> 550 5.1.1 unknown\n`,
+  'encoded-words-body': (r) =>
+    `${HEAD}\n${'=?utf-8?b?'.repeat(1000 + int(r, 20000))}\n<a@example.com>: 550 5.1.1 unknown\n`,
+  brackets: (r) =>
+    `${HEAD}\n${pick(r, ['<', '[', '(', '<<>', '<a@', '"'] as const).repeat(10_000 + int(r, 200_000))}\n`,
   'blank-lines': (r) => `${HEAD}\n${'\n'.repeat(10_000 + int(r, 200_000))}<a@example.com>: 550 5.1.1 unknown\n`,
-  'boundary-lines': (r) => `${HEAD}Content-Type: multipart/mixed; boundary="b"\n\n${'--b\n'.repeat(10_000 + int(r, 100_000))}--b--\n`,
+  'boundary-lines': (r) =>
+    `${HEAD}Content-Type: multipart/mixed; boundary="b"\n\n${'--b\n'.repeat(10_000 + int(r, 100_000))}--b--\n`,
   'nested-multipart': (r) => {
     const d = 50 + int(r, 2000);
     let s = '';
     for (let i = 0; i < d; i++) s += `--b${i}\nContent-Type: multipart/mixed; boundary="b${i + 1}"\n\n`;
     return `${HEAD}Content-Type: multipart/mixed; boundary="b0"\n\n${s}\nfailed <a@example.com>\n`;
   },
-  'header-flood': (r) => `${Array.from({ length: 5000 + int(r, 30000) }, (_, i) => `X-H${i}: ${'v'.repeat(int(r, 40))}`).join('\n')}\n${HEAD}\nbody\n`,
+  'header-flood': (r) =>
+    `${Array.from({ length: 5000 + int(r, 30000) }, (_, i) => `X-H${i}: ${'v'.repeat(int(r, 40))}`).join('\n')}\n${HEAD}\nbody\n`,
   'folded-header': (r) => `${HEAD}Received: from a\n${' by b\n'.repeat(10_000 + int(r, 100_000))}\nbody\n`,
-  'ds-flood': (r) => `${HEAD}Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: message/delivery-status\n\n${Array.from({ length: 1000 + int(r, 20000) }, (_, i) => `Final-Recipient: rfc822; <u${i}@example.com>\nStatus: 5.1.1\nAction: failed\nDiagnostic-Code: smtp; 550-5.1.1 ${'x '.repeat(int(r, 30))}`).join('\n')}\n--b--\n`,
-  'smtp-transcript': (r) => `${HEAD}\n${Array.from({ length: 1000 + int(r, 20000) }, (_, i) => `>>> RCPT TO:<u${i}@example.com>\n<<< 550-5.1.1 no`).join('\n')}\n`,
+  'ds-flood': (r) =>
+    `${HEAD}Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: message/delivery-status\n\n${Array.from({ length: 1000 + int(r, 20000) }, (_, i) => `Final-Recipient: rfc822; <u${i}@example.com>\nStatus: 5.1.1\nAction: failed\nDiagnostic-Code: smtp; 550-5.1.1 ${'x '.repeat(int(r, 30))}`).join('\n')}\n--b--\n`,
+  'smtp-transcript': (r) =>
+    `${HEAD}\n${Array.from({ length: 1000 + int(r, 20000) }, (_, i) => `>>> RCPT TO:<u${i}@example.com>\n<<< 550-5.1.1 no`).join('\n')}\n`,
   binary: (r) => randomBytes(r, 1 + int(r, 60000)),
   'binary-body': (r) => `${HEAD}\n${randomBytes(r, 1 + int(r, 60000))}`,
-  'html-flood': (r) => `${HEAD}Content-Type: text/html\n\n${'<table><tr><td>'.repeat(5000 + int(r, 30000))}550 5.7.1 &#x41;&amp;${'</td>'.repeat(int(r, 10000))}\n`,
-  'qp-soft-breaks': (r) => `${HEAD}Content-Transfer-Encoding: quoted-printable\n\n${'=\n'.repeat(10_000 + int(r, 200_000))}<a@example.com> 550 5.1.1\n`,
-  'long-address': (r) => `${HEAD}\n<${'a'.repeat(10_000 + int(r, 300_000))}@${'b.'.repeat(int(r, 100_000))}com>: 550 5.1.1 unknown\n`,
-  'spaces-line': (r) => `${HEAD}\n${' '.repeat(10_000 + int(r, 500_000))}x\nDiagnostic-Code: smtp;${' '.repeat(10_000 + int(r, 200_000))}550\n`,
+  'html-flood': (r) =>
+    `${HEAD}Content-Type: text/html\n\n${'<table><tr><td>'.repeat(5000 + int(r, 30000))}550 5.7.1 &#x41;&amp;${'</td>'.repeat(int(r, 10000))}\n`,
+  'qp-soft-breaks': (r) =>
+    `${HEAD}Content-Transfer-Encoding: quoted-printable\n\n${'=\n'.repeat(10_000 + int(r, 200_000))}<a@example.com> 550 5.1.1\n`,
+  'long-address': (r) =>
+    `${HEAD}\n<${'a'.repeat(10_000 + int(r, 300_000))}@${'b.'.repeat(int(r, 100_000))}com>: 550 5.1.1 unknown\n`,
+  'spaces-line': (r) =>
+    `${HEAD}\n${' '.repeat(10_000 + int(r, 500_000))}x\nDiagnostic-Code: smtp;${' '.repeat(10_000 + int(r, 200_000))}550\n`,
 };
 
 function randomBytes(r: Rand, n: number): string {

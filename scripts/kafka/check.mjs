@@ -23,5 +23,7 @@ try {
   process.exitCode = 1;
 } finally {
   // A failed disconnect after a failed connect says nothing new; the exit code already does.
-  await admin.disconnect().catch((err) => { if (process.env.KAFKA_CHECK_VERBOSE) console.error(err.message); });
+  await admin.disconnect().catch((err) => {
+    if (process.env.KAFKA_CHECK_VERBOSE) console.error(err.message);
+  });
 }

@@ -9,7 +9,10 @@ const topic = `warm-up-${Date.now().toString(36)}`;
 const admin = kafka.admin();
 const producer = kafka.producer();
 const consumer = kafka.consumer({ groupId: `${topic}-g`, maxWaitTimeInMs: 200 });
-const deadline = setTimeout(() => { console.error('kafka: warm-up did not finish in 60 s; running the tests anyway'); process.exit(0); }, 60_000);
+const deadline = setTimeout(() => {
+  console.error('kafka: warm-up did not finish in 60 s; running the tests anyway');
+  process.exit(0);
+}, 60_000);
 try {
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });

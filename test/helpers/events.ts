@@ -24,7 +24,8 @@ export function makeEvent(overrides: Partial<BounceEvent> = {}): BounceEvent {
     action: 'failed',
     status: '5.7.1',
     reply_code: 550,
-    diagnostic: "550 5.7.1 Unfortunately, messages from [198.51.100.7] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+    diagnostic:
+      "550 5.7.1 Unfortunately, messages from [198.51.100.7] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
     reason: 'blocked',
     category: 'ip_blocklist',
     provider: 'microsoft',
@@ -36,7 +37,10 @@ export function makeEvent(overrides: Partial<BounceEvent> = {}): BounceEvent {
   };
   const event = { ...base, ...overrides };
   if (!overrides.event_id) {
-    event.event_id = createHash('sha256').update(`${counter}\n${JSON.stringify(event)}`).digest('hex').slice(0, 32);
+    event.event_id = createHash('sha256')
+      .update(`${counter}\n${JSON.stringify(event)}`)
+      .digest('hex')
+      .slice(0, 32);
   }
   return event;
 }

@@ -38,14 +38,21 @@ const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function want(name: string, args: string[], n: number): void {
   if (args.length !== n) {
-    throw new MacroError(`$__${name}: unexpected number of arguments: expected ${n} argument${n === 1 ? '' : 's'}, received ${args.length}`);
+    throw new MacroError(
+      `$__${name}: unexpected number of arguments: expected ${n} argument${n === 1 ? '' : 's'}, received ${args.length}`,
+    );
   }
 }
 
 /** Go's gtime.FormatInterval (whole units, largest first). */
 export function formatInterval(ms: number): string {
   const units: [number, string][] = [
-    [365 * 86_400_000, 'y'], [86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms'],
+    [365 * 86_400_000, 'y'],
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+    [1000, 's'],
+    [1, 'ms'],
   ];
   for (const [size, unit] of units) if (ms >= size) return `${Math.floor(ms / size)}${unit}`;
   return '1ms';
@@ -61,7 +68,12 @@ const sdkDefaults: Record<string, MacroFn> = {
     want('timeGroup', a, 2);
     const parts = ['minute', 'hour', 'day', 'month', 'year'];
     const start = parts.indexOf(a[1]);
-    return start < 0 ? '' : parts.slice(start).map((p) => `datepart(${p}, ${a[0]})`).join(',');
+    return start < 0
+      ? ''
+      : parts
+          .slice(start)
+          .map((p) => `datepart(${p}, ${a[0]})`)
+          .join(',');
   },
   table: () => '',
   column: () => '',
@@ -72,8 +84,14 @@ const pluginMacros: Record<string, MacroFn> = {
   toTime: (t) => toDateTime(t.to),
   fromTime_ms: (t) => toDateTime64(t.from),
   toTime_ms: (t) => toDateTime64(t.to),
-  timeFilter: (t, a) => (want('timeFilter', a, 1), `${a[0]} >= ${toDateTime(t.from)} AND ${a[0]} <= ${toDateTime(t.to)}`),
-  timeFilter_ms: (t, a) => (want('timeFilter_ms', a, 1), `${a[0]} >= ${toDateTime64(t.from)} AND ${a[0]} <= ${toDateTime64(t.to)}`),
+  timeFilter: (t, a) => (
+    want('timeFilter', a, 1),
+    `${a[0]} >= ${toDateTime(t.from)} AND ${a[0]} <= ${toDateTime(t.to)}`
+  ),
+  timeFilter_ms: (t, a) => (
+    want('timeFilter_ms', a, 1),
+    `${a[0]} >= ${toDateTime64(t.from)} AND ${a[0]} <= ${toDateTime64(t.to)}`
+  ),
   dateFilter: (t, a) => (want('dateFilter', a, 1), `${a[0]} >= ${toDate(t.from)} AND ${a[0]} <= ${toDate(t.to)}`),
   dateTimeFilter: (t, a) => dateTimeFilter('dateTimeFilter', t, a),
   dt: (t, a) => dateTimeFilter('dt', t, a),

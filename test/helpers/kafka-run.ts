@@ -7,7 +7,11 @@ import type { TestFn } from 'ava';
 import { deleteTopics } from './kafka.ts';
 import { freshStore, type TestStore } from './store.ts';
 
-export function withStoreAndTopics(test: TestFn, prefix: string, onStore: (store: TestStore) => void): { tmp: string; topics: string[] } {
+export function withStoreAndTopics(
+  test: TestFn,
+  prefix: string,
+  onStore: (store: TestStore) => void,
+): { tmp: string; topics: string[] } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const topics: string[] = [];
   let store: TestStore | undefined;

@@ -20,7 +20,10 @@ export function kafkaBrokers(): string[] {
         'or start one with `npm run kafka -- start` and run KAFKA_BROKERS=127.0.0.1:9092 npx ava <file>.',
     );
   }
-  return raw.split(',').map((b) => b.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }
 
 export function randomName(prefix: string): string {
@@ -43,7 +46,12 @@ export async function createTopic(topic: string, numPartitions: number): Promise
 
 export async function produce(topic: string, messages: Message[]): Promise<void> {
   // idempotent like the product's producers: a retried send on a busy broker must not write a record twice
-  const producer = testKafka().producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer = testKafka().producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 500) {
@@ -54,7 +62,13 @@ export async function produce(topic: string, messages: Message[]): Promise<void>
   }
 }
 
-export interface ReadMessage { partition: number; offset: string; key: Buffer | null; value: Buffer | null; headers: Record<string, string> }
+export interface ReadMessage {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
 
 /** Reads every record of a topic from the beginning (a fresh group) until `count` arrived or timeoutMs passed. */
 export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<ReadMessage[]> {
@@ -67,8 +81,17 @@ export async function readTopic(topic: string, count: number, timeoutMs = 30_000
       const timer = setTimeout(resolve, timeoutMs);
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
-          got.push({ partition, offset: message.offset, key: message.key, value: message.value, headers: headerStrings(message.headers) });
-          if (got.length >= count) { clearTimeout(timer); resolve(); }
+          got.push({
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: headerStrings(message.headers),
+          });
+          if (got.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
         },
       });
     });
@@ -84,7 +107,14 @@ function headerStrings(h: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
-export interface BounceSpec { recipient: string; ip: string; code: 'S3150' | 'S3140'; sender?: string; queueId?: string; date?: string }
+export interface BounceSpec {
+  recipient: string;
+  ip: string;
+  code: 'S3150' | 'S3140';
+  sender?: string;
+  queueId?: string;
+  date?: string;
+}
 
 const TEMPLATE = fs.readFileSync(path.join(FIXTURES, 'outlook-block.eml.tmpl'), 'utf8');
 
@@ -104,7 +134,10 @@ export function renderBounce(spec: BounceSpec): Buffer {
 export const NOT_A_BOUNCE = fs.readFileSync(path.join(FIXTURES, 'not-a-bounce.eml'));
 
 /** A deterministic mix: n bounces over two /24s and two codes, with the expected counts per code and listed IP. */
-export function bounceSet(n: number, seed = 'set'): { messages: Buffer[]; byCode: Record<string, number>; byIp: Record<string, number> } {
+export function bounceSet(
+  n: number,
+  seed = 'set',
+): { messages: Buffer[]; byCode: Record<string, number>; byIp: Record<string, number> } {
   const ips = ['198.51.100.7', '198.51.100.8', '203.0.113.25'];
   const messages: Buffer[] = [];
   const byCode: Record<string, number> = {};
@@ -113,10 +146,15 @@ export function bounceSet(n: number, seed = 'set'): { messages: Buffer[]; byCode
     const ip = ips[i % ips.length];
     const code = i % 4 === 3 ? 'S3140' : 'S3150';
     const minute = String(i % 60).padStart(2, '0');
-    messages.push(renderBounce({
-      recipient: `${seed}-user${i}@hotmail.com`, ip, code, queueId: `Q${seed.toUpperCase().replace(/[^A-Z0-9]/g, '')}${i}`,
-      date: `Tue, 13 Mar 2018 1${i % 10}:${minute}:00 +0000`,
-    }));
+    messages.push(
+      renderBounce({
+        recipient: `${seed}-user${i}@hotmail.com`,
+        ip,
+        code,
+        queueId: `Q${seed.toUpperCase().replace(/[^A-Z0-9]/g, '')}${i}`,
+        date: `Tue, 13 Mar 2018 1${i % 10}:${minute}:00 +0000`,
+      }),
+    );
     byCode[code] = (byCode[code] ?? 0) + 1;
     byIp[ip] = (byIp[ip] ?? 0) + 1;
   }
@@ -124,14 +162,30 @@ export function bounceSet(n: number, seed = 'set'): { messages: Buffer[]; byCode
 }
 
 /** What the store holds for recipients starting with `seed-`: raw rows, distinct ids, FINAL rows, rollup counts. */
-export async function storeCounts(client: { query(o: { query: string; format: 'JSONEachRow'; query_params?: Record<string, unknown> }): Promise<{ json<T>(): Promise<T[]> }> }, seed: string) {
+export async function storeCounts(
+  client: {
+    query(o: {
+      query: string;
+      format: 'JSONEachRow';
+      query_params?: Record<string, unknown>;
+    }): Promise<{ json<T>(): Promise<T[]> }>;
+  },
+  seed: string,
+) {
   const one = async <T>(query: string): Promise<T[]> =>
     (await client.query({ query, format: 'JSONEachRow', query_params: { p: `${seed}-%` } })).json<T>();
-  const [raw] = await one<{ rows: string; ids: string }>('SELECT count() AS rows, uniqExact(event_id) AS ids FROM bounce_events WHERE recipient LIKE {p:String}');
-  const [fin] = await one<{ rows: string }>('SELECT count() AS rows FROM bounce_events FINAL WHERE recipient LIKE {p:String}');
-  const byCode = await one<{ ms_code: string; n: string }>('SELECT ms_code, count() AS n FROM bounce_events FINAL WHERE recipient LIKE {p:String} GROUP BY ms_code');
+  const [raw] = await one<{ rows: string; ids: string }>(
+    'SELECT count() AS rows, uniqExact(event_id) AS ids FROM bounce_events WHERE recipient LIKE {p:String}',
+  );
+  const [fin] = await one<{ rows: string }>(
+    'SELECT count() AS rows FROM bounce_events FINAL WHERE recipient LIKE {p:String}',
+  );
+  const byCode = await one<{ ms_code: string; n: string }>(
+    'SELECT ms_code, count() AS n FROM bounce_events FINAL WHERE recipient LIKE {p:String} GROUP BY ms_code',
+  );
   const byIp = await one<{ ip: string; n: string }>(
-    "SELECT replaceOne(toString(listed_ip), '::ffff:', '') AS ip, count() AS n FROM bounce_events FINAL WHERE recipient LIKE {p:String} GROUP BY ip");
+    "SELECT replaceOne(toString(listed_ip), '::ffff:', '') AS ip, count() AS n FROM bounce_events FINAL WHERE recipient LIKE {p:String} GROUP BY ip",
+  );
   return {
     rawRows: Number(raw.rows),
     uniqueIds: Number(raw.ids),
@@ -142,10 +196,15 @@ export async function storeCounts(client: { query(o: { query: string; format: 'J
 }
 
 /** Rollup totals over the whole store (tests that own their store): plain row count and distinct events. */
-export async function rollupCounts(client: { query(o: { query: string; format: 'JSONEachRow' }): Promise<{ json<T>(): Promise<T[]> }> }) {
-  const [r] = await (await client.query({
-    query: 'SELECT sum(bounces) AS bounces, uniqMerge(events) AS events FROM bounce_hourly', format: 'JSONEachRow',
-  })).json<{ bounces: string; events: string }>();
+export async function rollupCounts(client: {
+  query(o: { query: string; format: 'JSONEachRow' }): Promise<{ json<T>(): Promise<T[]> }>;
+}) {
+  const [r] = await (
+    await client.query({
+      query: 'SELECT sum(bounces) AS bounces, uniqMerge(events) AS events FROM bounce_hourly',
+      format: 'JSONEachRow',
+    })
+  ).json<{ bounces: string; events: string }>();
   return { bounces: Number(r.bounces), events: Number(r.events) };
 }
 

@@ -29,10 +29,17 @@ export function fixture(name: string): Buffer {
 export function runLhostTable(test: TestFn, rows: readonly LhostExpect[]): void {
   for (const row of rows) {
     test(`${row.file}: ${row.recipient} ${row.status}`, async (t) => {
-      const result = await toBounceEvents(fixture(row.file), { receivedAt: new Date('2026-03-01T00:00:00Z') }, { maxMessageBytes: 1 << 20 });
+      const result = await toBounceEvents(
+        fixture(row.file),
+        { receivedAt: new Date('2026-03-01T00:00:00Z') },
+        { maxMessageBytes: 1 << 20 },
+      );
       if (result.kind !== 'ok') return t.fail(`${row.file}: expected events, got ${result.kind} ${result.reason}`);
       const event = result.events.find((e) => e.recipient === row.recipient);
-      if (!event) return t.fail(`${row.file}: no event for ${row.recipient}; got ${result.events.map((e) => e.recipient).join(', ')}`);
+      if (!event)
+        return t.fail(
+          `${row.file}: no event for ${row.recipient}; got ${result.events.map((e) => e.recipient).join(', ')}`,
+        );
       t.like(
         { status: event.status, replyCode: event.reply_code, action: event.action, mtaKind: event.mta_kind },
         { status: row.status, replyCode: row.replyCode, action: row.action, mtaKind: row.mtaKind },

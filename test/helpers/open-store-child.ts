@@ -10,5 +10,7 @@ try {
   if (process.argv[3] === '--die') process.kill(process.pid, 'SIGKILL');
   await store.close();
 } catch (err) {
-  process.stdout.write(`${JSON.stringify({ opened: false, name: (err as Error).name, message: (err as Error).message })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ opened: false, name: (err as Error).name, message: (err as Error).message })}\n`,
+  );
 }

@@ -18,7 +18,9 @@ export const SECURE = {
 
 const script = (cmd: string) =>
   spawnSync('bash', [path.join(REPO_ROOT, 'scripts/kafka-local.sh'), cmd], {
-    env: { ...process.env, KAFKA_SECURE_PORT: String(SECURE_BASE_PORT) }, encoding: 'utf8', timeout: 180_000,
+    env: { ...process.env, KAFKA_SECURE_PORT: String(SECURE_BASE_PORT) },
+    encoding: 'utf8',
+    timeout: 180_000,
   });
 
 /** Starts the secure broker unless it already runs; returns whether this call started it (then stop it after). */

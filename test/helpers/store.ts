@@ -20,7 +20,11 @@ export async function freshStore(storeOverrides: Partial<Config['store']> = {}):
 }
 
 /** Rows of one query (typed params bound by the engine). 64-bit integers arrive as numbers. */
-export async function queryRows<T = Record<string, unknown>>(store: Store, query: string, params?: Record<string, unknown>): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(
+  store: Store,
+  query: string,
+  params?: Record<string, unknown>,
+): Promise<T[]> {
   const rs = await store.client.query({ query, query_params: params, format: 'JSONEachRow' });
   return rs.json<T>();
 }

@@ -15,7 +15,10 @@ const NOT_BOUNCE = /^(?:arf|rfc3834)-/;
 /** A person's mail forwarding a bounce inline ("Fwd:", "Begin forwarded message:", quoted with "> "): no bounce. */
 const FORWARDED_BY_A_PERSON = new Set(['lhost-sendmail-14.eml']);
 
-const files = (dir: string) => readdirSync(path.join(corpus, dir)).filter((f) => f.endsWith('.eml')).sort();
+const files = (dir: string) =>
+  readdirSync(path.join(corpus, dir))
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
 const parse = (bytes: Buffer): TransformResult => toBounceEventsSync(bytes, origin, options);
 
 if (!present) {
@@ -26,17 +29,22 @@ if (!present) {
     const failures: string[] = [];
     for (const f of bounces) {
       const r = parse(readFileSync(path.join(corpus, 'bsd', f)));
-      if (r.kind !== 'ok' || r.events.length === 0) failures.push(`${f}: ${r.kind}${r.kind === 'ok' ? '' : ` ${r.reason}`}`);
+      if (r.kind !== 'ok' || r.events.length === 0)
+        failures.push(`${f}: ${r.kind}${r.kind === 'ok' ? '' : ` ${r.reason}`}`);
     }
     const rate = 1 - failures.length / bounces.length;
-    t.log(`recipients found in ${(100 * rate).toFixed(1)}% of ${bounces.length} bounce files; without: ${failures.join(', ') || 'none'}`);
+    t.log(
+      `recipients found in ${(100 * rate).toFixed(1)}% of ${bounces.length} bounce files; without: ${failures.join(', ') || 'none'}`,
+    );
     t.true(rate >= 0.95, `rate ${(100 * rate).toFixed(1)}% < 95%; failures:\n${failures.join('\n')}`);
   });
 
   test('bsd/: LF, CRLF and CR variants of every file give identical results', (t) => {
     const differ: string[] = [];
     for (const f of files('bsd')) {
-      const lf = readFileSync(path.join(corpus, 'bsd', f)).toString('latin1').replace(/\r\n?/g, '\n');
+      const lf = readFileSync(path.join(corpus, 'bsd', f))
+        .toString('latin1')
+        .replace(/\r\n?/g, '\n');
       const base = JSON.stringify(parse(Buffer.from(lf, 'latin1')));
       const crlf = JSON.stringify(parse(Buffer.from(lf.replace(/\n/g, '\r\n'), 'latin1')));
       const cr = JSON.stringify(parse(Buffer.from(lf.replace(/\n/g, '\r'), 'latin1')));
@@ -46,12 +54,15 @@ if (!present) {
   });
 
   test('bsd/: auto-replies and feedback reports are skipped, never events', (t) => {
-    const wrong = files('bsd').filter((f) => NOT_BOUNCE.test(f)).filter((f) => parse(readFileSync(path.join(corpus, 'bsd', f))).kind !== 'skip');
+    const wrong = files('bsd')
+      .filter((f) => NOT_BOUNCE.test(f))
+      .filter((f) => parse(readFileSync(path.join(corpus, 'bsd', f))).kind !== 'skip');
     t.deepEqual(wrong, []);
   });
 
   test('bsd/: a bounce a person forwarded inline is skipped as not_a_bounce', (t) => {
-    for (const f of FORWARDED_BY_A_PERSON) t.like(parse(readFileSync(path.join(corpus, 'bsd', f))), { kind: 'skip', reason: 'not_a_bounce' }, f);
+    for (const f of FORWARDED_BY_A_PERSON)
+      t.like(parse(readFileSync(path.join(corpus, 'bsd', f))), { kind: 'skip', reason: 'not_a_bounce' }, f);
   });
 
   // rb-issue-368-bug.eml is an automatic "reject reason: Mailbox full / target mail address: …" notice with an

@@ -20,45 +20,105 @@ const T = Math.floor(Date.now() / HOUR) * HOUR - 24 * HOUR;
 const at = (msBeforeT: number) => new Date(T - msBeforeT).toISOString().slice(0, 19).replace('T', ' ');
 const range: QueryTime = { from: new Date(T - 7 * 24 * HOUR), to: new Date(T), intervalMs: HOUR };
 
-interface Target { refId: string; rawSql: string; format?: number; datasource?: { uid: string } }
-interface Panel { id: number; title: string; type: string; targets: Target[] }
-interface Variable { name: string; query: { rawSql: string } }
-interface Annotation { name: string; builtIn?: number; target?: Target }
-interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: Variable[] }; annotations: { list: Annotation[] } }
+interface Target {
+  refId: string;
+  rawSql: string;
+  format?: number;
+  datasource?: { uid: string };
+}
+interface Panel {
+  id: number;
+  title: string;
+  type: string;
+  targets: Target[];
+}
+interface Variable {
+  name: string;
+  query: { rawSql: string };
+}
+interface Annotation {
+  name: string;
+  builtIn?: number;
+  target?: Target;
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: { list: Variable[] };
+  annotations: { list: Annotation[] };
+}
 
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(root, 'dashboards', file), 'utf8')) as Dashboard;
 const incidents = load('block-list-incidents.json');
 const overview = load('deliverability-overview.json');
-const alerting = YAML.parse(fs.readFileSync(path.join(root, 'dashboards/provisioning/alerting/blocklist-alerts.yaml'), 'utf8'));
+const alerting = YAML.parse(
+  fs.readFileSync(path.join(root, 'dashboards/provisioning/alerting/blocklist-alerts.yaml'), 'utf8'),
+);
 const alertRule = alerting.groups[0].rules[0];
 
 // --- seed: three block-list incidents, alert candidates, and ordinary bounces ----------------------------------
 const ms = (ip: string, prefix: string, code: string, msBefore: number, extra: Partial<BounceEvent> = {}) =>
-  makeEvent({ sending_ip: ip, sending_prefix: prefix, listed_ip: ip, ms_code: code, bounced_at: at(msBefore), ...extra });
+  makeEvent({
+    sending_ip: ip,
+    sending_prefix: prefix,
+    listed_ip: ip,
+    ms_code: code,
+    bounced_at: at(msBefore),
+    ...extra,
+  });
 const events: BounceEvent[] = [];
 // Incident 1: Microsoft S3150 on 198.51.100.7 from T-30h to T-1h (still active at T).
 for (let i = 0; i < 30; i++) events.push(ms('198.51.100.7', '198.51.100.0/24', 'S3150', 30 * HOUR - i * 60 * MIN));
 // ... preceded by a compromised account sending from that IP (5 bounces in the 24 h before), and one other account.
 for (let i = 0; i < 5; i++) {
-  events.push(makeEvent({
-    sending_ip: '198.51.100.7', sending_prefix: '198.51.100.0/24', listed_ip: null, account: 'compromised@example.net',
-    provider: 'gmx', category: 'recipient_unknown', reason: 'userunknown', ms_code: '', status: '5.1.1', remote_mta: 'mx00.gmx.net',
-    bounced_at: at(40 * HOUR - i * HOUR),
-  }));
+  events.push(
+    makeEvent({
+      sending_ip: '198.51.100.7',
+      sending_prefix: '198.51.100.0/24',
+      listed_ip: null,
+      account: 'compromised@example.net',
+      provider: 'gmx',
+      category: 'recipient_unknown',
+      reason: 'userunknown',
+      ms_code: '',
+      status: '5.1.1',
+      remote_mta: 'mx00.gmx.net',
+      bounced_at: at(40 * HOUR - i * HOUR),
+    }),
+  );
 }
-events.push(makeEvent({
-  sending_ip: '198.51.100.7', sending_prefix: '198.51.100.0/24', listed_ip: null, account: 'bob@example.net',
-  provider: 'yahoo', category: 'mailbox_full', reason: 'mailboxfull', ms_code: '', status: '5.2.2', remote_mta: 'mta5.am0.yahoodns.net',
-  bounced_at: at(35 * HOUR),
-}));
+events.push(
+  makeEvent({
+    sending_ip: '198.51.100.7',
+    sending_prefix: '198.51.100.0/24',
+    listed_ip: null,
+    account: 'bob@example.net',
+    provider: 'yahoo',
+    category: 'mailbox_full',
+    reason: 'mailboxfull',
+    ms_code: '',
+    status: '5.2.2',
+    remote_mta: 'mta5.am0.yahoodns.net',
+    bounced_at: at(35 * HOUR),
+  }),
+);
 // Incident 2: Microsoft S3140 on 198.51.100.8, six to five days ago: ended.
 for (let i = 0; i < 8; i++) events.push(ms('198.51.100.8', '198.51.100.0/24', 'S3140', 6 * 24 * HOUR - i * 3 * HOUR));
 // Incident 3: Google block-list on 203.0.113.5, three to two hours ago.
 for (let i = 0; i < 6; i++) {
-  events.push(makeEvent({
-    sending_ip: '203.0.113.5', sending_prefix: '203.0.113.0/24', listed_ip: null, provider: 'google', ms_code: '',
-    status: '5.7.1', remote_mta: 'gmail-smtp-in.l.google.com', bounced_at: at(3 * HOUR - i * 10 * MIN),
-  }));
+  events.push(
+    makeEvent({
+      sending_ip: '203.0.113.5',
+      sending_prefix: '203.0.113.0/24',
+      listed_ip: null,
+      provider: 'google',
+      ms_code: '',
+      status: '5.7.1',
+      remote_mta: 'gmail-smtp-in.l.google.com',
+      bounced_at: at(3 * HOUR - i * 10 * MIN),
+    }),
+  );
 }
 // Alert candidates at the end of the range: .10 newly listed 10 minutes ago with 12 rejections (fires), .11 listed
 // 41 minutes ago with 2, then 12 more (a new listing too: fires), .12 new with 4 (below N), .13 listed 80 minutes ago
@@ -73,17 +133,38 @@ const MS_S3150 = 30 + 12 + 14 + 4 + 12; // every Microsoft S3150 rejection above
 const MS_ALL = MS_S3150 + 8; // plus the S3140 incident
 // Ordinary bounces: deferrals (rate limit) and unknown users from an unlisted IP.
 for (let i = 0; i < 7; i++) {
-  events.push(makeEvent({
-    sending_ip: '198.51.100.9', sending_prefix: '198.51.100.0/24', listed_ip: null, provider: 'yahoo', action: 'delayed',
-    category: 'rate_limit', reason: 'ratelimited', ms_code: '', status: '4.7.0', reply_code: 421, remote_mta: 'mta6.am0.yahoodns.net',
-    bounced_at: at(20 * HOUR + i * HOUR),
-  }));
+  events.push(
+    makeEvent({
+      sending_ip: '198.51.100.9',
+      sending_prefix: '198.51.100.0/24',
+      listed_ip: null,
+      provider: 'yahoo',
+      action: 'delayed',
+      category: 'rate_limit',
+      reason: 'ratelimited',
+      ms_code: '',
+      status: '4.7.0',
+      reply_code: 421,
+      remote_mta: 'mta6.am0.yahoodns.net',
+      bounced_at: at(20 * HOUR + i * HOUR),
+    }),
+  );
 }
 for (let i = 0; i < 3; i++) {
-  events.push(makeEvent({
-    sending_ip: '198.51.100.9', sending_prefix: '198.51.100.0/24', listed_ip: null, provider: 'other', category: 'recipient_unknown',
-    reason: 'userunknown', ms_code: '', status: '5.1.1', remote_mta: 'mx.example.org', bounced_at: at(50 * HOUR + i * HOUR),
-  }));
+  events.push(
+    makeEvent({
+      sending_ip: '198.51.100.9',
+      sending_prefix: '198.51.100.0/24',
+      listed_ip: null,
+      provider: 'other',
+      category: 'recipient_unknown',
+      reason: 'userunknown',
+      ms_code: '',
+      status: '5.1.1',
+      remote_mta: 'mx.example.org',
+      bounced_at: at(50 * HOUR + i * HOUR),
+    }),
+  );
 }
 const total = events.length;
 const failedCount = events.filter((e) => e.action === 'failed').length;
@@ -101,7 +182,11 @@ test.after.always(async () => {
   if (store) fs.rmSync(store.dataDir, { recursive: true, force: true });
 });
 
-interface Result { names: string[]; types: string[]; rows: Record<string, unknown>[] }
+interface Result {
+  names: string[];
+  types: string[];
+  rows: Record<string, unknown>[];
+}
 async function run(sql: string, vars: TemplateVariable[], t: QueryTime = range): Promise<Result> {
   const query = renderQuery(sql, vars, t);
   const rs = await store.client.query({ query, format: 'JSON' });
@@ -109,7 +194,9 @@ async function run(sql: string, vars: TemplateVariable[], t: QueryTime = range):
   const names = body.meta!.map((m) => m.name);
   const types = body.meta!.map((m) => m.type);
   // 64-bit integers may arrive quoted or not, depending on the engine's JSON settings: compare them as numbers.
-  const rows = body.data.map((r) => Object.fromEntries(names.map((n, i) => [n, isNumeric(types[i]) ? Number(r[n]) : r[n]])));
+  const rows = body.data.map((r) =>
+    Object.fromEntries(names.map((n, i) => [n, isNumeric(types[i]) ? Number(r[n]) : r[n]])),
+  );
   return { names, types, rows };
 }
 
@@ -137,7 +224,10 @@ const annotation = (d: Dashboard, name: string) => d.annotations.list.find((a) =
 
 // --- every query of both dashboards, in two variable selections -----------------------------------------------------
 for (const d of [incidents, overview]) {
-  for (const [label, selection] of [['All', ALL], ['microsoft + 198.51.100.0/24', MICROSOFT_ONE_PREFIX]] as const) {
+  for (const [label, selection] of [
+    ['All', ALL],
+    ['microsoft + 198.51.100.0/24', MICROSOFT_ONE_PREFIX],
+  ] as const) {
     test(`${d.title}: every panel query runs and has the right shape (${label})`, async (t) => {
       const vars = await variables(d, selection);
       for (const p of d.panels) {
@@ -146,7 +236,8 @@ for (const d of [incidents, overview]) {
           const where = `${d.title} / ${p.title} (${label})`;
           t.true(res.names.length >= 1, `${where}: no columns`);
           // Older plugin versions map columns by type name and do not unwrap aggregate-function types.
-          for (const [i, type] of res.types.entries()) t.notRegex(type, /AggregateFunction/, `${where}: column ${res.names[i]} is ${type}`);
+          for (const [i, type] of res.types.entries())
+            t.notRegex(type, /AggregateFunction/, `${where}: column ${res.names[i]} is ${type}`);
           if (target.format === 0) {
             t.is(res.names[0], 'time', `${where}: a time series must return time first`);
             t.true(isTime(res.types[0]), `${where}: time is ${res.types[0]}`);
@@ -190,16 +281,37 @@ test('active listings: open episodes at the end of the range, filtered by provid
   const sql = panel(incidents, 'Active listings').targets[0].rawSql;
   const all = await run(sql, await variables(incidents, ALL));
   t.deepEqual(all.names, ['ip', 'prefix', 'provider', 'first_seen', 'last_seen', 'rejections', 'codes']);
-  t.deepEqual(all.rows.map((r) => r.ip).sort(), ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '198.51.100.7', '203.0.113.5']);
+  t.deepEqual(all.rows.map((r) => r.ip).sort(), [
+    '192.0.2.10',
+    '192.0.2.11',
+    '192.0.2.12',
+    '192.0.2.13',
+    '198.51.100.7',
+    '203.0.113.5',
+  ]);
   const one = await run(sql, await variables(incidents, MICROSOFT_ONE_PREFIX));
   t.is(one.rows.length, 1);
-  t.like(one.rows[0], { ip: '198.51.100.7', prefix: '198.51.100.0/24', provider: 'microsoft', rejections: 30, codes: 'S3150', first_seen: at(30 * HOUR), last_seen: at(1 * HOUR) });
-  const now = await run(panel(incidents, 'IPs listed now').targets[0].rawSql, await variables(incidents, { provider: ['microsoft'] }));
+  t.like(one.rows[0], {
+    ip: '198.51.100.7',
+    prefix: '198.51.100.0/24',
+    provider: 'microsoft',
+    rejections: 30,
+    codes: 'S3150',
+    first_seen: at(30 * HOUR),
+    last_seen: at(1 * HOUR),
+  });
+  const now = await run(
+    panel(incidents, 'IPs listed now').targets[0].rawSql,
+    await variables(incidents, { provider: ['microsoft'] }),
+  );
   t.is(now.rows[0].listed_now, 5);
 });
 
 test('rejections by provider add up to the seeded block-list rejections', async (t) => {
-  const res = await run(panel(incidents, 'Block-list rejections by provider').targets[0].rawSql, await variables(incidents, ALL));
+  const res = await run(
+    panel(incidents, 'Block-list rejections by provider').targets[0].rawSql,
+    await variables(incidents, ALL),
+  );
   const sum = (p: string) => res.rows.filter((r) => r.provider === p).reduce((s, r) => s + Number(r.rejections), 0);
   t.is(sum('microsoft'), MS_ALL);
   t.is(sum('google'), 6);
@@ -218,21 +330,36 @@ test('annotations mark where listings start and where they end', async (t) => {
 test('accounts before listing lead to the compromised account', async (t) => {
   const res = await run(panel(incidents, 'Accounts before listing').targets[0].rawSql, await variables(incidents, ALL));
   t.true(res.rows.length >= 1);
-  t.like(res.rows[0], { listed_ip: '198.51.100.7', provider: 'microsoft', account: 'compromised@example.net', events_24h_before: 5 });
+  t.like(res.rows[0], {
+    listed_ip: '198.51.100.7',
+    provider: 'microsoft',
+    account: 'compromised@example.net',
+    events_24h_before: 5,
+  });
   t.true(res.rows.some((r) => r.account === 'bob@example.net'));
-  t.false(res.rows.some((r) => r.listed_ip === '198.51.100.8'), 'the listing that started before nothing has no accounts');
+  t.false(
+    res.rows.some((r) => r.listed_ip === '198.51.100.8'),
+    'the listing that started before nothing has no accounts',
+  );
 });
 
 test('fleet spread stays between 0 and 1 and sees the listed IPs', async (t) => {
   const res = await run(panel(incidents, 'Fleet spread').targets[0].rawSql, await variables(incidents, ALL));
   t.deepEqual(res.names, ['time', 'listed_ips', 'active_ips', 'listed_share']);
   for (const r of res.rows) t.true(Number(r.listed_share) >= 0 && Number(r.listed_share) <= 1);
-  t.true(res.rows.some((r) => Number(r.listed_ips) >= 3), 'the last hour has at least three newly listed IPs');
+  t.true(
+    res.rows.some((r) => Number(r.listed_ips) >= 3),
+    'the last hour has at least three newly listed IPs',
+  );
 });
 
 test('prefix heat map has one series per prefix', async (t) => {
   const res = await run(panel(incidents, 'Prefix heat map').targets[0].rawSql, await variables(incidents, ALL));
-  t.deepEqual([...new Set(res.rows.map((r) => r.prefix))].sort(), ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24']);
+  t.deepEqual([...new Set(res.rows.map((r) => r.prefix))].sort(), [
+    '192.0.2.0/24',
+    '198.51.100.0/24',
+    '203.0.113.0/24',
+  ]);
 });
 
 // --- the numbers behind the overview --------------------------------------------------------------------------------
@@ -241,7 +368,10 @@ test('overview: totals, failures against deferrals, block-listed share', async (
   const stat = await run(panel(overview, 'Bounces').targets[0].rawSql, vars);
   t.deepEqual(stat.rows[0], { bounces: total, failed: failedCount, deferred: delayedCount });
   const series = await run(panel(overview, 'Deferrals against failures').targets[0].rawSql, vars);
-  t.is(series.rows.reduce((s, r) => s + Number(r.deferred), 0), delayedCount);
+  t.is(
+    series.rows.reduce((s, r) => s + Number(r.deferred), 0),
+    delayedCount,
+  );
   const share = await run(panel(overview, 'Block-listed share').targets[0].rawSql, vars);
   t.is(Number(share.rows[0].blocklist_share).toFixed(6), (blocklistCount / total).toFixed(6));
 });
@@ -249,11 +379,20 @@ test('overview: totals, failures against deferrals, block-listed share', async (
 test('overview: top remote MTAs and codes', async (t) => {
   const vars = await variables(overview, ALL);
   const mtas = await run(panel(overview, 'Top remote MTAs').targets[0].rawSql, vars);
-  t.like(mtas.rows[0], { remote_mta: 'outlook-com.olc.protection.outlook.com', provider: 'microsoft', bounces: MS_ALL });
+  t.like(mtas.rows[0], {
+    remote_mta: 'outlook-com.olc.protection.outlook.com',
+    provider: 'microsoft',
+    bounces: MS_ALL,
+  });
   const codes = await run(panel(overview, 'Top codes').targets[0].rawSql, vars);
   t.like(codes.rows[0], { provider: 'microsoft', code: 'S3150', category: 'ip_blocklist', bounces: MS_S3150 });
   const byReason = await run(panel(overview, 'Bounces by reason').targets[0].rawSql, vars);
-  t.deepEqual([...new Set(byReason.rows.map((r) => r.reason))].sort(), ['blocked', 'mailboxfull', 'ratelimited', 'userunknown']);
+  t.deepEqual([...new Set(byReason.rows.map((r) => r.reason))].sort(), [
+    'blocked',
+    'mailboxfull',
+    'ratelimited',
+    'userunknown',
+  ]);
 });
 
 // --- the alert rule -------------------------------------------------------------------------------------------------
@@ -263,9 +402,17 @@ test('alert: a Microsoft listing episode that began in the last hour with at lea
   // One hour back: where a new listing's first rejection must lie.
   t.deepEqual(a.relativeTimeRange, { from: 60 * 60, to: 0 });
   // Alert queries run in the backend only: macros, no template variables; the range is relativeTimeRange.
-  const window: QueryTime = { from: new Date(T - a.relativeTimeRange.from * 1000), to: new Date(T - a.relativeTimeRange.to * 1000), intervalMs: a.model.intervalMs };
+  const window: QueryTime = {
+    from: new Date(T - a.relativeTimeRange.from * 1000),
+    to: new Date(T - a.relativeTimeRange.to * 1000),
+    intervalMs: a.model.intervalMs,
+  };
   const res = await run(a.model.rawSql, [], window);
-  t.is(res.types.filter(isNumeric).length, 1, 'numeric alert data needs exactly one numeric column; the others become labels');
+  t.is(
+    res.types.filter(isNumeric).length,
+    1,
+    'numeric alert data needs exactly one numeric column; the others become labels',
+  );
   t.deepEqual(res.names, ['ip', 'prefix', 'rejections']);
   const counts: Record<string, number> = Object.fromEntries(res.rows.map((r) => [String(r.ip), Number(r.rejections)]));
   t.deepEqual(counts, { '192.0.2.10': 12, '192.0.2.11': 14, '192.0.2.12': 4 });
@@ -276,7 +423,9 @@ test('alert: a Microsoft listing episode that began in the last hour with at lea
   t.is(b.model.expression, '$A');
   const n = Number(/^\$B >= (\d+)$/.exec(c.model.expression)?.[1]);
   t.is(n, 10);
-  const firing = Object.entries(counts).filter(([, v]) => v >= n).map(([ip]) => ip);
+  const firing = Object.entries(counts)
+    .filter(([, v]) => v >= n)
+    .map(([ip]) => ip);
   t.deepEqual(firing.sort(), ['192.0.2.10', '192.0.2.11']);
 });
 
@@ -308,17 +457,27 @@ test('every table the dashboards and the alert read is in the bounces database t
   ];
   const tables = new Set(sqls.flatMap((s) => [...s.matchAll(/\b(?:FROM|JOIN)\s+([A-Za-z_][\w.]*)/g)].map((m) => m[1])));
   tables.delete('starts');
-  const res = await store.client.query({ query: `SELECT name FROM system.tables WHERE database = currentDatabase()`, format: 'JSONEachRow' });
+  const res = await store.client.query({
+    query: `SELECT name FROM system.tables WHERE database = currentDatabase()`,
+    format: 'JSONEachRow',
+  });
   const existing = new Set((await res.json<{ name: string }>()).map((r) => r.name));
   for (const name of tables) {
-    t.false(name.includes('.'), `${name}: dashboards must not name another database (the Grafana user may read only bounces)`);
+    t.false(
+      name.includes('.'),
+      `${name}: dashboards must not name another database (the Grafana user may read only bounces)`,
+    );
     t.true(existing.has(name), `${name} is not a table or view of the migrated schema`);
   }
   t.is(store.database, 'bounces');
   // the users.d grants are valid ClickHouse GRANT statements (the XML form omits the grantee)
   const xml = fs.readFileSync(path.join(root, 'docker/clickhouse/users.d/bounce-users.xml'), 'utf8');
   for (const m of xml.matchAll(/<query>([^<]+)<\/query>/g)) {
-    const q = await store.client.query({ query: `SELECT formatQuery({q:String}) AS f`, query_params: { q: `${m[1]} TO someone` }, format: 'JSONEachRow' });
+    const q = await store.client.query({
+      query: `SELECT formatQuery({q:String}) AS f`,
+      query_params: { q: `${m[1]} TO someone` },
+      format: 'JSONEachRow',
+    });
     t.truthy((await q.json<{ f: string }>())[0].f, m[1]);
   }
 });
@@ -332,12 +491,25 @@ test('the production ingest user may read every column of bounce_events its inse
   // The engine's own reading of the query: every column it resolves from bounce_events.
   const rs = await store.client.query({
     query: `EXPLAIN QUERY TREE ${STORED_EVENT_IDS_SQL}`,
-    query_params: { lo: '2018-02-12 00:00:00', hi: '2018-02-13 00:00:00', providers: ['microsoft'], categories: ['ip_blocklist'], ids: ['x'] },
+    query_params: {
+      lo: '2018-02-12 00:00:00',
+      hi: '2018-02-13 00:00:00',
+      providers: ['microsoft'],
+      categories: ['ip_blocklist'],
+      ids: ['x'],
+    },
     format: 'TabSeparatedRaw',
   });
   const tree = await rs.text();
   const read = new Set([...tree.matchAll(/COLUMN id: \d+, column_name: (\w+),/g)].map((m) => m[1]));
   t.true(read.size >= 4, tree);
-  t.deepEqual([...read].filter((c) => !granted.has(c)), [], `columns read but not granted; the query tree:\n${tree}`);
-  t.false(granted.has('recipient') || granted.has('diagnostic') || granted.has('sender'), 'the ingest user must not read personal data');
+  t.deepEqual(
+    [...read].filter((c) => !granted.has(c)),
+    [],
+    `columns read but not granted; the query tree:\n${tree}`,
+  );
+  t.false(
+    granted.has('recipient') || granted.has('diagnostic') || granted.has('sender'),
+    'the ingest user must not read personal data',
+  );
 });

@@ -28,31 +28,49 @@ const reject = (ip: string, ms: number) =>
   makeEvent({ sending_ip: ip, sending_prefix: '198.51.100.0/24', listed_ip: ip, account: '', bounced_at: at(ms) });
 const sentBy = (ip: string, account: string, ms: number) =>
   makeEvent({
-    sending_ip: ip, sending_prefix: '198.51.100.0/24', listed_ip: null, account, provider: 'gmx', category: 'recipient_unknown',
-    reason: 'userunknown', ms_code: '', status: '5.1.1', remote_mta: 'mx00.gmx.net', bounced_at: at(ms),
+    sending_ip: ip,
+    sending_prefix: '198.51.100.0/24',
+    listed_ip: null,
+    account,
+    provider: 'gmx',
+    category: 'recipient_unknown',
+    reason: 'userunknown',
+    ms_code: '',
+    status: '5.1.1',
+    remote_mta: 'mx00.gmx.net',
+    bounced_at: at(ms),
   });
 
 const EVENTS: BounceEvent[] = [
   // .1: the last rejection exactly one gap before T: still active (a rejection at T would continue it)
-  reject('198.51.100.1', T - 30 * H), reject('198.51.100.1', T - GAP),
+  reject('198.51.100.1', T - 30 * H),
+  reject('198.51.100.1', T - GAP),
   // .2: one second more than a gap before T: ended
-  reject('198.51.100.2', T - 30 * H), reject('198.51.100.2', T - GAP - SEC),
+  reject('198.51.100.2', T - 30 * H),
+  reject('198.51.100.2', T - GAP - SEC),
   // .3: two rejections exactly one gap apart: one episode
-  reject('198.51.100.3', T - 80 * H), reject('198.51.100.3', T - 80 * H + GAP),
+  reject('198.51.100.3', T - 80 * H),
+  reject('198.51.100.3', T - 80 * H + GAP),
   // .4: one second more than a gap apart: two episodes
-  reject('198.51.100.4', T - 90 * H), reject('198.51.100.4', T - 90 * H + GAP + SEC),
+  reject('198.51.100.4', T - 90 * H),
+  reject('198.51.100.4', T - 90 * H + GAP + SEC),
   // .5: a listing that begins exactly at the week's start; accounts sent through it before
-  reject('198.51.100.5', S), reject('198.51.100.5', S + H),
+  reject('198.51.100.5', S),
+  reject('198.51.100.5', S + H),
   sentBy('198.51.100.5', 'early@cust.example', S - GAP), // exactly the lookback before: counts
   sentBy('198.51.100.5', 'old@cust.example', S - GAP - SEC), // one second earlier: outside
   sentBy('198.51.100.5', 'late@cust.example', S), // at the listing moment: not before it
   // .6: its last rejection exactly one gap before the week's start: still active at the start, ended in the week
-  reject('198.51.100.6', S - 30 * H), reject('198.51.100.6', S - GAP),
+  reject('198.51.100.6', S - 30 * H),
+  reject('198.51.100.6', S - GAP),
   // .7: one second earlier: ended before the week began
-  reject('198.51.100.7', S - 30 * H), reject('198.51.100.7', S - GAP - SEC),
+  reject('198.51.100.7', S - 30 * H),
+  reject('198.51.100.7', S - GAP - SEC),
   // .8: began more than a gap before the week and runs into it: no new listing in the week (accounts before
   // listing reads only a gap and an hour of history before the week; it must not take S - 2 h for a start)
-  reject('198.51.100.8', S - 26 * H), reject('198.51.100.8', S - 2 * H), reject('198.51.100.8', S + H),
+  reject('198.51.100.8', S - 26 * H),
+  reject('198.51.100.8', S - 2 * H),
+  reject('198.51.100.8', S + H),
   sentBy('198.51.100.8', 'prior@cust.example', S - 3 * H),
 ];
 
@@ -69,16 +87,23 @@ test.after.always(async () => {
 });
 
 // --- dashboard SQL as Grafana sends it, over the range [S, T] -----------------------------------------------------
-interface Target { rawSql: string }
+interface Target {
+  rawSql: string;
+}
 const incidents = JSON.parse(fs.readFileSync(path.join(root, 'dashboards/block-list-incidents.json'), 'utf8')) as {
-  panels: { title: string; targets: Target[] }[]; annotations: { list: { name: string; target?: Target }[] };
+  panels: { title: string; targets: Target[] }[];
+  annotations: { list: { name: string; target?: Target }[] };
 };
 const RANGE: QueryTime = { from: new Date(S), to: new Date(T), intervalMs: H };
-const ALL = [{ name: 'provider', current: '$__all' }, { name: 'prefix', current: '$__all' }];
+const ALL = [
+  { name: 'provider', current: '$__all' },
+  { name: 'prefix', current: '$__all' },
+];
 async function dashboard(kind: 'panel' | 'annotation', title: string): Promise<Record<string, unknown>[]> {
-  const target = kind === 'panel'
-    ? incidents.panels.find((p) => p.title === title)!.targets[0]
-    : incidents.annotations.list.find((a) => a.name === title)!.target!;
+  const target =
+    kind === 'panel'
+      ? incidents.panels.find((p) => p.title === title)!.targets[0]
+      : incidents.annotations.list.find((a) => a.name === title)!.target!;
   const rs = await store.client.query({ query: renderQuery(target.rawSql, ALL, RANGE), format: 'JSONEachRow' });
   return rs.json();
 }
@@ -90,15 +115,20 @@ const param = { since: new Date(S), until: new Date(T) };
 
 test('the boundary itself: exactly one gap of silence continues an episode, one second more ends it', async (t) => {
   const rows = await runNamed<Record<string, unknown>>(store, 'new-listings', param);
-  const key = rows.map((r) => `${ip(r)} ${String(r.first_seen)} ${String(r.last_seen)} ${String(r.rejections)} ${String(r.still_active)}`);
-  t.deepEqual(sorted(key), sorted([
-    `198.51.100.1 ${at(T - 30 * H)} ${at(T - GAP)} 2 1`,
-    `198.51.100.2 ${at(T - 30 * H)} ${at(T - GAP - SEC)} 2 0`,
-    `198.51.100.3 ${at(T - 80 * H)} ${at(T - 80 * H + GAP)} 2 0`,
-    `198.51.100.4 ${at(T - 90 * H)} ${at(T - 90 * H)} 1 0`,
-    `198.51.100.4 ${at(T - 90 * H + GAP + SEC)} ${at(T - 90 * H + GAP + SEC)} 1 0`,
-    `198.51.100.5 ${at(S)} ${at(S + H)} 2 0`,
-  ]));
+  const key = rows.map(
+    (r) => `${ip(r)} ${String(r.first_seen)} ${String(r.last_seen)} ${String(r.rejections)} ${String(r.still_active)}`,
+  );
+  t.deepEqual(
+    sorted(key),
+    sorted([
+      `198.51.100.1 ${at(T - 30 * H)} ${at(T - GAP)} 2 1`,
+      `198.51.100.2 ${at(T - 30 * H)} ${at(T - GAP - SEC)} 2 0`,
+      `198.51.100.3 ${at(T - 80 * H)} ${at(T - 80 * H + GAP)} 2 0`,
+      `198.51.100.4 ${at(T - 90 * H)} ${at(T - 90 * H)} 1 0`,
+      `198.51.100.4 ${at(T - 90 * H + GAP + SEC)} ${at(T - 90 * H + GAP + SEC)} 1 0`,
+      `198.51.100.5 ${at(S)} ${at(S + H)} 2 0`,
+    ]),
+  );
 });
 
 test('active at T: named query, dashboard table and stat, report agree', async (t) => {
@@ -114,7 +144,9 @@ test('active at T: named query, dashboard table and stat, report agree', async (
 
 test('listings that began in the week: named query, dashboard annotation, report agree', async (t) => {
   const named = (await runNamed(store, 'new-listings', param)).map((r) => `${ip(r)} ${iso(r.first_seen)}`);
-  const started = (await dashboard('annotation', 'Listing started')).map((r) => `${String(r.text).split(' ')[0]} ${iso(r.time)}`);
+  const started = (await dashboard('annotation', 'Listing started')).map(
+    (r) => `${String(r.text).split(' ')[0]} ${iso(r.time)}`,
+  );
   const reported = report.newListings.map((l) => `${l.sending_ip} ${l.first_seen}`);
   t.is(named.length, 6);
   t.deepEqual(sorted(started), sorted(named));
@@ -123,9 +155,18 @@ test('listings that began in the week: named query, dashboard annotation, report
 
 test('ended listings: named query, dashboard annotation, report agree (the report also lists .6, ended in the week)', async (t) => {
   const named = (await runNamed(store, 'ended-listings', param)).map((r) => `${ip(r)} ${iso(r.last_seen)}`);
-  const ended = (await dashboard('annotation', 'Listing ended')).map((r) => `${String(r.text).split(' ')[0]} ${iso(r.time)}`);
+  const ended = (await dashboard('annotation', 'Listing ended')).map(
+    (r) => `${String(r.text).split(' ')[0]} ${iso(r.time)}`,
+  );
   const reported = report.endedListings.map((l) => `${l.sending_ip} ${l.last_seen}`);
-  t.deepEqual(sorted(named.map((x) => x.split(' ')[0])), ['198.51.100.2', '198.51.100.3', '198.51.100.4', '198.51.100.4', '198.51.100.5', '198.51.100.8']);
+  t.deepEqual(sorted(named.map((x) => x.split(' ')[0])), [
+    '198.51.100.2',
+    '198.51.100.3',
+    '198.51.100.4',
+    '198.51.100.4',
+    '198.51.100.5',
+    '198.51.100.8',
+  ]);
   t.deepEqual(sorted(ended), sorted(named));
   // The report lists every episode that overlaps the week: .6 was still active at its start (exactly one gap of
   // silence) and ended in it; .7 (one second more) had ended before it.
@@ -136,7 +177,13 @@ test('ended listings: named query, dashboard annotation, report agree (the repor
 test('accounts before listing: named query, dashboard panel, report agree on [listing - 24 h, listing)', async (t) => {
   const named = await runNamed<Record<string, unknown>>(store, 'accounts-before-listing', param);
   const panel = await dashboard('panel', 'Accounts before listing');
-  t.deepEqual(named.map((r) => [ip(r), r.listed_at, r.account, r.events]), [['198.51.100.5', at(S), 'early@cust.example', 1]]);
-  t.deepEqual(panel.map((r) => [ip(r), r.listed_at, r.account, Number(r.events_24h_before)]), [['198.51.100.5', at(S), 'early@cust.example', 1]]);
+  t.deepEqual(
+    named.map((r) => [ip(r), r.listed_at, r.account, r.events]),
+    [['198.51.100.5', at(S), 'early@cust.example', 1]],
+  );
+  t.deepEqual(
+    panel.map((r) => [ip(r), r.listed_at, r.account, Number(r.events_24h_before)]),
+    [['198.51.100.5', at(S), 'early@cust.example', 1]],
+  );
   t.deepEqual(report.accountsBeforeListing, [{ account: 'early@cust.example', events: 1, listings: 1, ips: 1 }]);
 });

@@ -18,17 +18,32 @@ test('ingest --from twice: same store contents, accounting adds up, dead letters
   const maildir = path.join(work, 'Maildir');
   for (const sub of ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(maildir, sub), { recursive: true });
   const set = bounceSet(30, 'files');
-  set.messages.slice(0, 20).forEach((m, i) => fs.writeFileSync(path.join(maildir, 'cur', `${1520936100 + i}.M${i}.host:2,S`), m));
+  set.messages
+    .slice(0, 20)
+    .forEach((m, i) => fs.writeFileSync(path.join(maildir, 'cur', `${1520936100 + i}.M${i}.host:2,S`), m));
   fs.writeFileSync(path.join(maildir, 'new', 'note.eml'), NOT_A_BOUNCE);
   fs.writeFileSync(path.join(maildir, 'tmp', 'half-written.eml'), set.messages[29]); // never read: tmp/ is in flight
   // An mbox with the other 10 bounces (">From " quoting is the reader's job; the fixtures have no From_ lines).
-  const mbox = set.messages.slice(20, 30).map((m) => `From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n${m.toString('latin1').replace(/\r\n/g, '\n')}\n`).join('');
+  const mbox = set.messages
+    .slice(20, 30)
+    .map((m) => `From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n${m.toString('latin1').replace(/\r\n/g, '\n')}\n`)
+    .join('');
   fs.writeFileSync(path.join(work, 'bounces.mbox'), mbox, 'latin1');
   fs.writeFileSync(path.join(work, 'empty.eml'), '\n\n');
 
-  const env: NodeJS.ProcessEnv = { ...process.env, BOUNCE_DATA_DIR: dataDir, BOUNCE_RETENTION_DAYS: '3650', BOUNCE_BATCH_ROWS: '7' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BOUNCE_DATA_DIR: dataDir,
+    BOUNCE_RETENTION_DAYS: '3650',
+    BOUNCE_BATCH_ROWS: '7',
+  };
   delete env.CLICKHOUSE_URL;
-  const run = () => spawnSync(process.execPath, [CLI, 'ingest', '--from', maildir, path.join(work, 'bounces.mbox'), path.join(work, 'empty.eml')], { env, encoding: 'utf8' });
+  const run = () =>
+    spawnSync(
+      process.execPath,
+      [CLI, 'ingest', '--from', maildir, path.join(work, 'bounces.mbox'), path.join(work, 'empty.eml')],
+      { env, encoding: 'utf8' },
+    );
 
   const first = run();
   t.is(first.status, 0, first.stderr);
@@ -41,7 +56,11 @@ test('ingest --from twice: same store contents, accounting adds up, dead letters
   t.is(second.status, 0, second.stderr);
   t.like(parseAccounting(second.stdout), { read: 32, stored: 30, events: 30 });
 
-  const letters = fs.readFileSync(path.join(dataDir, 'dlq.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const letters = fs
+    .readFileSync(path.join(dataDir, 'dlq.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.is(letters.length, 2, 'one dead letter per run');
   t.is(Buffer.from(letters[0].bytes_base64, 'base64').toString(), '\n\n');
   t.is(letters[0]['dlq-source'], path.join(work, 'empty.eml'));
@@ -66,10 +85,20 @@ test('ingest --from stopped by SIGINT: what was read is stored and counted, exit
   const total = 800;
   const set = bounceSet(total, 'intr');
   const mbox = path.join(work, 'big.mbox');
-  fs.writeFileSync(mbox, set.messages.map((m) => `From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n${m.toString('latin1').replace(/\r\n/g, '\n')}\n`).join(''), 'latin1');
+  fs.writeFileSync(
+    mbox,
+    set.messages
+      .map((m) => `From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n${m.toString('latin1').replace(/\r\n/g, '\n')}\n`)
+      .join(''),
+    'latin1',
+  );
   const env: NodeJS.ProcessEnv = {
-    ...process.env, BOUNCE_DATA_DIR: dataDir, BOUNCE_RETENTION_DAYS: '3650', BOUNCE_BATCH_ROWS: '10',
-    BOUNCE_LOG_EVERY_RECORDS: '10', BOUNCE_TRANSFORM_WORKERS: '0',
+    ...process.env,
+    BOUNCE_DATA_DIR: dataDir,
+    BOUNCE_RETENTION_DAYS: '3650',
+    BOUNCE_BATCH_ROWS: '10',
+    BOUNCE_LOG_EVERY_RECORDS: '10',
+    BOUNCE_TRANSFORM_WORKERS: '0',
   };
   delete env.CLICKHOUSE_URL;
 
@@ -78,10 +107,15 @@ test('ingest --from stopped by SIGINT: what was read is stored and counted, exit
   let stdout = '';
   let stderr = '';
   let signalled = false;
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
-    if (!signalled && /ingest\.progress read=\d+/.test(stderr)) { signalled = true; child.kill('SIGINT'); }
+    if (!signalled && /ingest\.progress read=\d+/.test(stderr)) {
+      signalled = true;
+      child.kill('SIGINT');
+    }
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   t.true(signalled, stderr);
@@ -94,11 +128,18 @@ test('ingest --from stopped by SIGINT: what was read is stored and counted, exit
 
   const countRows = async () => {
     const store = await openStore(testConfig({ store: { dataDir, retentionDays: 3650 } }).store);
-    try { return await storeCounts(store.client, 'intr'); } finally { await store.close(); }
+    try {
+      return await storeCounts(store.client, 'intr');
+    } finally {
+      await store.close();
+    }
   };
   t.is((await countRows()).rawRows, first.stored, 'the store holds exactly what the summary says');
 
-  const second = spawnSync(process.execPath, [CLI, 'ingest', '--from', mbox], { env: { ...env, BOUNCE_BATCH_ROWS: '400' }, encoding: 'utf8' });
+  const second = spawnSync(process.execPath, [CLI, 'ingest', '--from', mbox], {
+    env: { ...env, BOUNCE_BATCH_ROWS: '400' },
+    encoding: 'utf8',
+  });
   t.is(second.status, 0, second.stderr);
   t.like(parseAccounting(second.stdout), { read: total, stored: total });
   t.notRegex(second.stdout, /interrupted/);

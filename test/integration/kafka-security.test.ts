@@ -29,20 +29,39 @@ test.after.always(async () => {
 });
 
 const sasl = (mechanism: string, password = SECURE.password): Env => ({
-  KAFKA_BROKERS: SECURE.sasl, KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: SECURE.user, KAFKA_SASL_PASSWORD: password,
+  KAFKA_BROKERS: SECURE.sasl,
+  KAFKA_SASL_MECHANISM: mechanism,
+  KAFKA_SASL_USERNAME: SECURE.user,
+  KAFKA_SASL_PASSWORD: password,
 });
 const tls = (over: Env = {}): Env => ({
-  KAFKA_BROKERS: SECURE.tls, KAFKA_TLS_CA_FILE: tlsFile('ca.crt'), KAFKA_TLS_CERT_FILE: tlsFile('client.crt'),
-  KAFKA_TLS_KEY_FILE: tlsFile('client.key'), KAFKA_TLS_SERVERNAME: SECURE.tlsName, ...over,
+  KAFKA_BROKERS: SECURE.tls,
+  KAFKA_TLS_CA_FILE: tlsFile('ca.crt'),
+  KAFKA_TLS_CERT_FILE: tlsFile('client.crt'),
+  KAFKA_TLS_KEY_FILE: tlsFile('client.key'),
+  KAFKA_TLS_SERVERNAME: SECURE.tlsName,
+  ...over,
 });
 
-interface Ran { code: number | null; stdout: string; stderr: string }
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 function cli(args: string[], env: Env, input?: Buffer): Promise<Ran> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   child.stdin.on('error', () => undefined);
   child.stdin.end(input ?? Buffer.alloc(0));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
@@ -67,8 +86,13 @@ async function roundTrip(t: import('ava').ExecutionContext, seed: string, env: E
     t.regex(r.stdout, new RegExp(`produced=${set.messages.length} `));
   }
   const config = loadConfig({
-    ...envWithTopic, KAFKA_DLQ_TOPIC: `${topic}-dlq`, KAFKA_GROUP: randomName(`${seed}-g`), BOUNCE_DATA_DIR: store.dataDir,
-    BOUNCE_RETENTION_DAYS: '3650', BOUNCE_FLUSH_INTERVAL_MS: '200', BOUNCE_TRANSFORM_WORKERS: '0',
+    ...envWithTopic,
+    KAFKA_DLQ_TOPIC: `${topic}-dlq`,
+    KAFKA_GROUP: randomName(`${seed}-g`),
+    BOUNCE_DATA_DIR: store.dataDir,
+    BOUNCE_RETENTION_DAYS: '3650',
+    BOUNCE_FLUSH_INTERVAL_MS: '200',
+    BOUNCE_TRANSFORM_WORKERS: '0',
   });
   const run = await startConsume(config, { store, idleExitMs: 1500, log: () => undefined, out: () => undefined });
   const tally = await run.done;
@@ -77,16 +101,31 @@ async function roundTrip(t: import('ava').ExecutionContext, seed: string, env: E
 }
 
 for (const mechanism of ['scram-sha-256', 'scram-sha-512', 'plain']) {
-  test.serial(`SASL ${mechanism}: produce and consume through the SASL listener`, (t) => roundTrip(t, `sasl-${mechanism.replace(/\W/g, '')}`, sasl(mechanism), false));
+  test.serial(`SASL ${mechanism}: produce and consume through the SASL listener`, (t) =>
+    roundTrip(t, `sasl-${mechanism.replace(/\W/g, '')}`, sasl(mechanism), false),
+  );
 }
 
-test.serial('TLS with CA, client certificate and server name: produce - and consume through the TLS listener', (t) => roundTrip(t, 'tlsrt', tls(), true));
+test.serial('TLS with CA, client certificate and server name: produce - and consume through the TLS listener', (t) =>
+  roundTrip(t, 'tlsrt', tls(), true),
+);
 
 test.serial('a wrong SCRAM password: consume stops at start, produce - exits 75, both say what to check', async (t) => {
-  const c = await cli(['consume', '--idle-exit-ms', '1000'], { ...sasl('scram-sha-512', 'wrong-password'), KAFKA_TOPIC: randomName('wrong'), BOUNCE_DATA_DIR: path.join(tmp, 'wrong') });
+  const c = await cli(['consume', '--idle-exit-ms', '1000'], {
+    ...sasl('scram-sha-512', 'wrong-password'),
+    KAFKA_TOPIC: randomName('wrong'),
+    BOUNCE_DATA_DIR: path.join(tmp, 'wrong'),
+  });
   t.is(c.code, 2, c.stderr);
-  t.regex(c.stderr, /bounce-pipeline: cannot use Kafka at 127\.0\.0\.1:\d+: Kafka refused the SASL login of user "bounce" \(mechanism scram-sha-512\): check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD/);
-  const p = await cli(['produce', '-', '--timeout-ms', '10000'], { ...sasl('scram-sha-256', 'wrong-password'), KAFKA_TOPIC: randomName('wrong') }, bounceSet(1, 'wrongpw').messages[0]);
+  t.regex(
+    c.stderr,
+    /bounce-pipeline: cannot use Kafka at 127\.0\.0\.1:\d+: Kafka refused the SASL login of user "bounce" \(mechanism scram-sha-512\): check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD/,
+  );
+  const p = await cli(
+    ['produce', '-', '--timeout-ms', '10000'],
+    { ...sasl('scram-sha-256', 'wrong-password'), KAFKA_TOPIC: randomName('wrong') },
+    bounceSet(1, 'wrongpw').messages[0],
+  );
   t.is(p.code, 75);
   t.regex(p.stderr, /produce\.tempfail .*Kafka refused the SASL login/);
 });
@@ -95,9 +134,17 @@ test.serial('TLS refusals name the setting: no server name, no CA, no client cer
   const file = path.join(tmp, 'one.eml');
   fs.writeFileSync(file, bounceSet(1, 'tlsbad').messages[0]);
   const cases: [string, Env, RegExp][] = [
-    ['server name', tls({ KAFKA_TLS_SERVERNAME: 'other.bounce.test' }), /does not name the host we connected to: .*KAFKA_TLS_SERVERNAME/],
+    [
+      'server name',
+      tls({ KAFKA_TLS_SERVERNAME: 'other.bounce.test' }),
+      /does not name the host we connected to: .*KAFKA_TLS_SERVERNAME/,
+    ],
     ['CA', tls({ KAFKA_TLS_CA_FILE: '' }), /TLS certificate is not trusted: set KAFKA_TLS_CA_FILE/],
-    ['client certificate', tls({ KAFKA_TLS_CERT_FILE: '', KAFKA_TLS_KEY_FILE: '' }), /refused our TLS client certificate \(none was given\): set KAFKA_TLS_CERT_FILE/],
+    [
+      'client certificate',
+      tls({ KAFKA_TLS_CERT_FILE: '', KAFKA_TLS_KEY_FILE: '' }),
+      /refused our TLS client certificate \(none was given\): set KAFKA_TLS_CERT_FILE/,
+    ],
   ];
   for (const [what, env, expected] of cases) {
     const r = await cli(['produce', file], { ...env, KAFKA_TOPIC: randomName('tlsbad') });

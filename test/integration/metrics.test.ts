@@ -12,11 +12,21 @@ import { ingestFiles } from '../../cli/file-ingest.ts';
 import { createMetrics } from '../../ingest/metrics.ts';
 import type { TestStore } from '../helpers/store.ts';
 import { withStoreAndTopics } from '../helpers/kafka-run.ts';
-import { bounceSet, createTopic, kafkaBrokers, NOT_A_BOUNCE, produce, randomName, REPO_ROOT } from '../helpers/kafka.ts';
+import {
+  bounceSet,
+  createTopic,
+  kafkaBrokers,
+  NOT_A_BOUNCE,
+  produce,
+  randomName,
+  REPO_ROOT,
+} from '../helpers/kafka.ts';
 
 const PROMTOOL = spawnSync('sh', ['-c', 'command -v promtool']).stdout.toString().trim();
 let store: TestStore;
-const { tmp, topics } = withStoreAndTopics(test, 'bp-metrics-', (s) => { store = s; });
+const { tmp, topics } = withStoreAndTopics(test, 'bp-metrics-', (s) => {
+  store = s;
+});
 
 /** promtool's verdict on an exposition: exit 0 and no lint output. */
 function promtool(t: import('ava').ExecutionContext, text: string): void {
@@ -38,7 +48,10 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 function sumOf(text: string, name: string): number {
-  return text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
 }
 
 const MAX = 64 * 1024;
@@ -48,7 +61,10 @@ test.serial('consume: /metrics passes promtool, counters equal the account; /hea
   topics.push(topic, `${topic}-dlq`);
   await createTopic(topic, 2);
   const set = bounceSet(40, 'metrics');
-  await produce(topic, [...set.messages, NOT_A_BOUNCE, Buffer.alloc(MAX + 10, 'x')].map((value, i) => ({ value, partition: i % 2 })));
+  await produce(
+    topic,
+    [...set.messages, NOT_A_BOUNCE, Buffer.alloc(MAX + 10, 'x')].map((value, i) => ({ value, partition: i % 2 })),
+  );
   const config = testConfig({
     kafka: { brokers: kafkaBrokers(), topic, dlqTopic: `${topic}-dlq`, group: randomName('metrics-g') },
     store: { dataDir: store.dataDir, retentionDays: 3650 },
@@ -65,7 +81,12 @@ test.serial('consume: /metrics passes promtool, counters equal the account; /hea
   // Wait for the whole topic and a lag refresh that sees it committed.
   while (Date.now() < deadline) {
     text = await (await fetch(`${url}/metrics`)).text();
-    if (run.tally.read === 42 && sumOf(text, 'bounce_consumer_lag_records') === 0 && text.includes('bounce_consumer_lag_records{')) break;
+    if (
+      run.tally.read === 42 &&
+      sumOf(text, 'bounce_consumer_lag_records') === 0 &&
+      text.includes('bounce_consumer_lag_records{')
+    )
+      break;
     await sleep(300);
   }
   const ready = await fetch(`${url}/readyz`);
@@ -79,7 +100,10 @@ test.serial('consume: /metrics passes promtool, counters equal the account; /hea
   t.is(sample(text, 'bounce_records_read_total'), tally.read);
   t.is(tally.read, 42);
   t.is(sample(text, 'bounce_records_stored_total'), tally.stored);
-  t.is(sample(text, 'bounce_records_dead_lettered_total', { reason: 'message_too_large' }), tally.deadLettered.message_too_large);
+  t.is(
+    sample(text, 'bounce_records_dead_lettered_total', { reason: 'message_too_large' }),
+    tally.deadLettered.message_too_large,
+  );
   t.is(sample(text, 'bounce_records_skipped_total', { reason: 'not_a_bounce' }), tally.skipped.not_a_bounce);
   t.is(sumOf(text, 'bounce_events_stored_total'), tally.events);
   t.is(sample(text, 'bounce_events_stored_total', { provider: 'microsoft', category: 'ip_blocklist' }), 40);
@@ -88,7 +112,10 @@ test.serial('consume: /metrics passes promtool, counters equal the account; /hea
   t.is(sample(text, 'bounce_batch_records_sum'), tally.read);
   t.is(sample(text, 'bounce_parse_duration_seconds_count'), tally.read);
   t.true((sample(text, 'bounce_store_insert_duration_seconds_count') ?? 0) >= 1);
-  t.true((sample(text, 'bounce_pipeline_process_resident_memory_bytes', { command: 'consume' }) ?? 0) > 0, 'default process metrics');
+  t.true(
+    (sample(text, 'bounce_pipeline_process_resident_memory_bytes', { command: 'consume' }) ?? 0) > 0,
+    'default process metrics',
+  );
 });
 
 test.serial('ingest: the same counters, equal to its summary, and promtool accepts them', async (t) => {
@@ -98,7 +125,11 @@ test.serial('ingest: the same counters, equal to its summary, and promtool accep
   set.messages.forEach((m, i) => fs.writeFileSync(path.join(dir, `${i}.eml`), m));
   fs.writeFileSync(path.join(dir, 'x-not.eml'), NOT_A_BOUNCE);
   const metrics = createMetrics('ingest');
-  const config = testConfig({ store: { dataDir: store.dataDir, retentionDays: 3650 }, sink: { maxBatchRows: 5 }, transformWorkers: 0 });
+  const config = testConfig({
+    store: { dataDir: store.dataDir, retentionDays: 3650 },
+    sink: { maxBatchRows: 5 },
+    transformWorkers: 0,
+  });
   const summary = await ingestFiles(config, [dir], { store, log: () => undefined, metrics });
   const text = await metrics.registry.metrics();
   promtool(t, text);
@@ -122,20 +153,44 @@ test.serial('produce --watch: produced counter equals its account; promtool acce
   topics.push(topic);
   const dir = path.join(tmp, 'Maildir');
   for (const sub of ['tmp', 'new', 'cur']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
-  bounceSet(25, 'mwatch').messages.forEach((m, i) => fs.writeFileSync(path.join(dir, 'new', `${1520000000 + i}.M${i}.mx`), m));
+  bounceSet(25, 'mwatch').messages.forEach((m, i) =>
+    fs.writeFileSync(path.join(dir, 'new', `${1520000000 + i}.M${i}.mx`), m),
+  );
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/bounce-pipeline.js'), 'produce', '--watch', dir, '--batch-messages', '10', '--metrics-port', String(port)], {
-    cwd: REPO_ROOT, env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topic }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'bin/bounce-pipeline.js'),
+      'produce',
+      '--watch',
+      dir,
+      '--batch-messages',
+      '10',
+      '--metrics-port',
+      String(port),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topic },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let text = '';
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
     if (sample(text, 'bounce_messages_produced_total') === 25) break;
     await sleep(200);
   }

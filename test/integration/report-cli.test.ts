@@ -23,14 +23,20 @@ test.after.always(() => {
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [path.join(repoRoot, 'bin/bounce-pipeline.js'), ...args], {
-    cwd: repoRoot, encoding: 'utf8', env: { ...process.env, BOUNCE_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, BOUNCE_DATA_DIR: dataDir, CLICKHOUSE_URL: '' },
   });
 
 test.serial('writes the requested formats and says where', (t) => {
   const r = cli('report', 'weekly', '--week', '2026-W47', '--out', outDir, '--format', 'md,json,csv');
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^weekly report 2026-W47 \(2026-11-16 to 2026-11-23, UTC\) built in \d+ ms; wrote:/);
-  const written = r.stdout.trim().split('\n').slice(1).map((l) => l.trim());
+  const written = r.stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
   t.is(written.length, 11, '1 md + 1 json + 9 csv');
   for (const f of written) t.true(fs.existsSync(f), f);
   t.false(fs.existsSync(path.join(outDir, 'report-2026-W47.html')), 'html was not asked for');

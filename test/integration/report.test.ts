@@ -54,8 +54,15 @@ for (const label of ['2026-W46', '2026-W47', '2026-W48']) {
     t.is(total(r, 'listed_ips').this_week, exp.listedIps);
     t.is(total(r, 'sending_ips').this_week, 200, 'the round-robin baseline touches every fleet IP every week');
     t.is(total(r, 'failed').this_week + total(r, 'delayed').this_week, exp.bounces);
-    t.is(r.topReasons.reduce((s, x) => s + x.bounces, 0), exp.bounces, 'all reasons fit in the top list');
-    t.is(r.blocklistByProvider.reduce((s, p) => s + p.rejections, 0), exp.blocklistRejections);
+    t.is(
+      r.topReasons.reduce((s, x) => s + x.bounces, 0),
+      exp.bounces,
+      'all reasons fit in the top list',
+    );
+    t.is(
+      r.blocklistByProvider.reduce((s, p) => s + p.rejections, 0),
+      exp.blocklistRejections,
+    );
   });
 
   test(`${label}: listed IPs, new and ended listings are exact`, (t) => {
@@ -64,30 +71,58 @@ for (const label of ['2026-W46', '2026-W47', '2026-W48']) {
     const key = (x: { provider: string; sending_ip: string }) => `${x.provider} ${x.sending_ip}`;
     const got = [...r.listedIps].sort((a, b) => key(a).localeCompare(key(b)));
     const want = [...exp.listings].sort((a, b) => key(a).localeCompare(key(b)));
-    t.deepEqual(got, want.map((l) => ({
-      sending_ip: l.sending_ip, sending_prefix: got.find((g) => g.sending_ip === l.sending_ip)?.sending_prefix ?? '?',
-      provider: l.provider, first_seen: iso(l.first_seen), last_seen: iso(l.last_seen), rejections: l.rejections,
-      rejections_week: l.rejections_week, codes: l.codes, still_active: l.still_active, new_this_week: l.new_this_week,
-      ended_this_week: l.ended_this_week,
-    })));
-    t.deepEqual(r.newListings, r.listedIps.filter((l) => l.new_this_week));
-    t.deepEqual(r.endedListings, r.listedIps.filter((l) => l.ended_this_week));
-    for (const l of r.listedIps) t.true(l.still_active !== l.ended_this_week, 'every listing is either active or ended');
+    t.deepEqual(
+      got,
+      want.map((l) => ({
+        sending_ip: l.sending_ip,
+        sending_prefix: got.find((g) => g.sending_ip === l.sending_ip)?.sending_prefix ?? '?',
+        provider: l.provider,
+        first_seen: iso(l.first_seen),
+        last_seen: iso(l.last_seen),
+        rejections: l.rejections,
+        rejections_week: l.rejections_week,
+        codes: l.codes,
+        still_active: l.still_active,
+        new_this_week: l.new_this_week,
+        ended_this_week: l.ended_this_week,
+      })),
+    );
+    t.deepEqual(
+      r.newListings,
+      r.listedIps.filter((l) => l.new_this_week),
+    );
+    t.deepEqual(
+      r.endedListings,
+      r.listedIps.filter((l) => l.ended_this_week),
+    );
+    for (const l of r.listedIps)
+      t.true(l.still_active !== l.ended_this_week, 'every listing is either active or ended');
   });
 
   test(`${label}: fleet spread and daily bounces are exact`, (t) => {
     const r = reports.get(label)!;
     const exp = expectedFor(label);
-    t.deepEqual(r.fleetSpread.map((d) => [d.day, d.active_ips, d.listed_ips]), exp.days.map((d) => [d.day, d.activeIps, d.listedIps]));
+    t.deepEqual(
+      r.fleetSpread.map((d) => [d.day, d.active_ips, d.listed_ips]),
+      exp.days.map((d) => [d.day, d.activeIps, d.listedIps]),
+    );
     for (const d of r.fleetSpread) t.true(Math.abs(d.share - d.listed_ips / d.active_ips) < 1e-4);
-    t.deepEqual(r.daily.map((d) => [d.day, d.bounces, d.blocklist]), exp.days.map((d) => [d.day, d.bounces, d.blocklist]));
+    t.deepEqual(
+      r.daily.map((d) => [d.day, d.bounces, d.blocklist]),
+      exp.days.map((d) => [d.day, d.bounces, d.blocklist]),
+    );
     for (const d of r.daily) t.is(d.blocklist + d.reputation + d.other, d.bounces);
   });
 
   test(`${label}: the compromised accounts top the accounts before new listings, with exact counts`, (t) => {
     const r = reports.get(label)!;
-    const exp = [...expectedFor(label).accountsBefore.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    t.deepEqual(r.accountsBeforeListing.slice(0, exp.length).map((a) => [a.account, a.events]), exp);
+    const exp = [...expectedFor(label).accountsBefore.entries()].sort(
+      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+    );
+    t.deepEqual(
+      r.accountsBeforeListing.slice(0, exp.length).map((a) => [a.account, a.events]),
+      exp,
+    );
   });
 }
 
@@ -100,20 +135,40 @@ test('hand-checked calendar: listing A starts in W46 and ends in W47, listing B 
   t.is(w46.newListings.filter((l) => l.provider === 'microsoft' && l.sending_prefix === '198.51.100.0/24').length, 40);
   t.is(w46.newListings.filter((l) => l.provider === 'tonline').length, 3);
   t.is(w46.endedListings.length, 0);
-  t.deepEqual(w46.accountsBeforeListing.slice(0, 3).map((a) => a.account).sort(),
-    ['u4048@kunde1048.example', 'u4117@kunde1117.example', 'u4977@kunde477.example']);
+  t.deepEqual(
+    w46.accountsBeforeListing
+      .slice(0, 3)
+      .map((a) => a.account)
+      .sort(),
+    ['u4048@kunde1048.example', 'u4117@kunde1117.example', 'u4977@kunde477.example'],
+  );
   // W47: the two Exchange Online 5.7.606 bans begin; listing A (40) and the T-Online listing (3) end
-  t.deepEqual(w47.newListings.map((l) => `${l.sending_ip} ${l.codes.join()}`), ['192.0.2.15 5.7.606', '192.0.2.16 5.7.606']);
+  t.deepEqual(
+    w47.newListings.map((l) => `${l.sending_ip} ${l.codes.join()}`),
+    ['192.0.2.15 5.7.606', '192.0.2.16 5.7.606'],
+  );
   t.is(w47.endedListings.length, 43);
   // W48: 48 IPs of 203.0.113.0/24 and 4 of the IPv6 /64 newly listed, all still active; the 5.7.606 bans end
   t.is(w48.newListings.length, 52);
   t.true(w48.newListings.every((l) => l.still_active));
   t.is(w48.newListings.filter((l) => l.sending_prefix === '2001:db8:7:1::/64').length, 4);
   t.true(w48.newListings.some((l) => l.sending_ip === '2001:db8:7:1::a1'));
-  t.deepEqual(w48.endedListings.map((l) => l.sending_ip), ['192.0.2.15', '192.0.2.16']);
-  t.deepEqual(w48.accountsBeforeListing.slice(0, 2).map((a) => a.account).sort(), ['u4333@kunde1333.example', 'u5201@kunde701.example']);
+  t.deepEqual(
+    w48.endedListings.map((l) => l.sending_ip),
+    ['192.0.2.15', '192.0.2.16'],
+  );
+  t.deepEqual(
+    w48.accountsBeforeListing
+      .slice(0, 2)
+      .map((a) => a.account)
+      .sort(),
+    ['u4333@kunde1333.example', 'u5201@kunde701.example'],
+  );
   t.true(w48.accountsBeforeListing.slice(0, 2).every((a) => a.listings === 52 && a.ips === 52));
-  t.deepEqual(w48.blocklistByProvider.map((p) => p.provider), ['microsoft', 'tonline']);
+  t.deepEqual(
+    w48.blocklistByProvider.map((p) => p.provider),
+    ['microsoft', 'tonline'],
+  );
   t.is(w48.blocklistByProvider[1].rejections, 0);
   t.is(w48.blocklistByProvider[1].change_pct, -100);
 });
@@ -141,10 +196,16 @@ test('a past week gives the same report when rebuilt (only data before its end i
 test('the report agrees with the named query new-listings', async (t) => {
   for (const label of ['2026-W46', '2026-W48']) {
     const w = parseIsoWeek(label);
-    const rows = await runNamed<{ sending_ip: string; provider: string; first_seen: string }>(store, 'new-listings',
-      { since: w.start, until: w.end, category: 'ip_blocklist' });
+    const rows = await runNamed<{ sending_ip: string; provider: string; first_seen: string }>(store, 'new-listings', {
+      since: w.start,
+      until: w.end,
+      category: 'ip_blocklist',
+    });
     const named = rows.map((x) => `${x.provider} ${x.sending_ip} ${x.first_seen}`).sort();
-    const ours = reports.get(label)!.newListings.map((l) => `${l.provider} ${l.sending_ip} ${l.first_seen.replace('T', ' ').replace('Z', '')}`).sort();
+    const ours = reports
+      .get(label)!
+      .newListings.map((l) => `${l.provider} ${l.sending_ip} ${l.first_seen.replace('T', ' ').replace('Z', '')}`)
+      .sort();
     t.deepEqual(ours, named, label);
   }
 });

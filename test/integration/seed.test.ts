@@ -30,15 +30,32 @@ test.serial('the plan is pure: same options, same plan; exactly --events rows; a
   const a = planSeed(OPTIONS);
   t.deepEqual(planSeed({ ...OPTIONS }), a);
   t.is(a.baselineRows + a.blocks.reduce((s, b) => s + b.rows, 0), OPTIONS.events);
-  t.deepEqual(a.incidents.map((i) => i.id), ['burst-a', 'ms-listing-a', 'tonline-bl', 'eop-606', 'yahoo-tss04', 'gmail-4728-1', 'burst-b', 'ms-listing-b', 'gmail-4728-2']);
+  t.deepEqual(
+    a.incidents.map((i) => i.id),
+    [
+      'burst-a',
+      'ms-listing-a',
+      'tonline-bl',
+      'eop-606',
+      'yahoo-tss04',
+      'gmail-4728-1',
+      'burst-b',
+      'ms-listing-b',
+      'gmail-4728-2',
+    ],
+  );
   t.is(FLEET_IPS.length, 200);
   t.is(new Set(FLEET_IPS.map((f) => f.ip)).size, 200);
   for (const b of a.blocks) {
     t.true(b.rows >= 1 && b.start < b.end && b.end <= a.startSec + a.spanSec);
     t.true((b.end - b.start) / b.rows <= 6 * 3600, 'rows at most 6 h apart, so an episode never splits at a 24 h gap');
   }
-  t.throws(() => planSeed({ ...OPTIONS, events: 3000 }), { message: /--events 3000 is too small for 28 days.*use --events \d+ or more/ });
-  t.throws(() => planSeed({ ...OPTIONS, start: new Date('2026-11-02T05:00:00Z') }), { message: /--start must be a date/ });
+  t.throws(() => planSeed({ ...OPTIONS, events: 3000 }), {
+    message: /--events 3000 is too small for 28 days.*use --events \d+ or more/,
+  });
+  t.throws(() => planSeed({ ...OPTIONS, start: new Date('2026-11-02T05:00:00Z') }), {
+    message: /--start must be a date/,
+  });
 });
 
 test.serial('row counts: exactly the requested events, incident rows per block as planned', async (t) => {
@@ -46,7 +63,15 @@ test.serial('row counts: exactly the requested events, incident rows per block a
   const [{ n }] = await rows<{ n: number }>('SELECT count() AS n FROM bounce_events');
   t.is(Number(n), OPTIONS.events);
   // incident categories never come from the baseline, so each (ip, provider, code) group is one block
-  const got = await rows<{ ip: string; provider: string; code: string; n: string; first: string; last: string; listed: string }>(`
+  const got = await rows<{
+    ip: string;
+    provider: string;
+    code: string;
+    n: string;
+    first: string;
+    last: string;
+    listed: string;
+  }>(`
     SELECT replaceRegexpOne(toString(sending_ip), '^::ffff:', '') AS ip, provider, if(ms_code != '', ms_code, status) AS code,
       count() AS n, toUnixTimestamp(min(bounced_at)) AS first, toUnixTimestamp(max(bounced_at)) AS last,
       countIf(listed_ip = sending_ip) AS listed
@@ -66,17 +91,25 @@ test.serial('row counts: exactly the requested events, incident rows per block a
   }
   t.is(got.length, want.size);
   for (const g of got) {
-    t.deepEqual({ n: Number(g.n), first: Number(g.first), last: Number(g.last), listed: Number(g.listed) },
-      want.get(key(g.ip, g.provider, g.code)), key(g.ip, g.provider, g.code));
+    t.deepEqual(
+      { n: Number(g.n), first: Number(g.first), last: Number(g.last), listed: Number(g.listed) },
+      want.get(key(g.ip, g.provider, g.code)),
+      key(g.ip, g.provider, g.code),
+    );
   }
   // compromised accounts appear only in their bursts
   const [burst] = await rows<{ n: string }>(`SELECT count() AS n FROM bounce_events WHERE account IN
     ('u4117@kunde1117.example', 'u4977@kunde477.example', 'u4048@kunde1048.example', 'u5201@kunde701.example', 'u4333@kunde1333.example')`);
-  t.is(Number(burst.n), plan.blocks.filter((b) => b.accounts.length > 0).reduce((s, b) => s + b.rows, 0));
+  t.is(
+    Number(burst.n),
+    plan.blocks.filter((b) => b.accounts.length > 0).reduce((s, b) => s + b.rows, 0),
+  );
 });
 
 test.serial('the rows look like the pipeline writes them', async (t) => {
-  const [r] = await rows<Record<string, unknown>>(`SELECT * FROM bounce_events WHERE ms_code = 'S3150' ORDER BY bounced_at, event_id LIMIT 1`);
+  const [r] = await rows<Record<string, unknown>>(
+    `SELECT * FROM bounce_events WHERE ms_code = 'S3150' ORDER BY bounced_at, event_id LIMIT 1`,
+  );
   t.regex(String(r.event_id), /^[0-9a-f]{32}$/);
   t.is(r.provider, 'microsoft');
   t.is(r.category, 'ip_blocklist');
@@ -86,10 +119,17 @@ test.serial('the rows look like the pipeline writes them', async (t) => {
   t.is(r.listed_ip, r.sending_ip);
   t.true(String(r.diagnostic).includes(`messages from [${String(r.sending_ip).replace('::ffff:', '')}] weren't sent`));
   t.true(String(r.diagnostic).includes('(S3150)'));
-  const [v6] = await rows<{ ip: string; prefix: string }>(`SELECT toString(sending_ip) AS ip, sending_prefix AS prefix FROM bounce_events
+  const [v6] = await rows<{
+    ip: string;
+    prefix: string;
+  }>(`SELECT toString(sending_ip) AS ip, sending_prefix AS prefix FROM bounce_events
     WHERE sending_prefix = '2001:db8:7:1::/64' LIMIT 1`);
   t.regex(v6.ip, /^2001:db8:7:1::[0-9a-f]+$/);
-  const [stats] = await rows<{ providers: string; domains: string; accounts: string }>(`SELECT uniqExact(provider) AS providers,
+  const [stats] = await rows<{
+    providers: string;
+    domains: string;
+    accounts: string;
+  }>(`SELECT uniqExact(provider) AS providers,
     uniqExact(recipient_domain) AS domains, uniqExact(account) AS accounts FROM bounce_events`);
   t.is(Number(stats.providers), 9);
   t.true(Number(stats.domains) > 300, 'many recipient domains (3,000 at scale)');
@@ -99,8 +139,12 @@ test.serial('the rows look like the pipeline writes them', async (t) => {
 test.serial('the materialized views filled the rollups', async (t) => {
   const [h] = await rows<{ n: string }>('SELECT sum(bounces) AS n FROM bounce_hourly');
   t.is(Number(h.n), OPTIONS.events);
-  const [l] = await rows<{ n: string }>(`SELECT sum(r) AS n FROM (SELECT uniqMerge(rejections) AS r FROM listing_hourly GROUP BY hour, category, provider, sending_ip)`);
-  const [raw] = await rows<{ n: string }>(`SELECT count() AS n FROM bounce_events WHERE category IN ('ip_blocklist', 'ip_reputation')`);
+  const [l] = await rows<{ n: string }>(
+    `SELECT sum(r) AS n FROM (SELECT uniqMerge(rejections) AS r FROM listing_hourly GROUP BY hour, category, provider, sending_ip)`,
+  );
+  const [raw] = await rows<{ n: string }>(
+    `SELECT count() AS n FROM bounce_events WHERE category IN ('ip_blocklist', 'ip_reputation')`,
+  );
   t.is(Number(l.n), Number(raw.n));
 });
 

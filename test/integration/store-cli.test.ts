@@ -14,7 +14,12 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-cli-'));
 const cli = (...args: string[]) => {
   const env: NodeJS.ProcessEnv = { ...process.env, BOUNCE_DATA_DIR: dataDir };
   delete env.CLICKHOUSE_URL;
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/bounce-pipeline.js'), ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/bounce-pipeline.js'), ...args], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -34,7 +39,16 @@ test.serial('query --list shows every query with its params; query runs with --p
   t.is(list.code, 0, list.err);
   t.regex(list.out, /^active-listings\n {4}Sending IPs listed right now/m);
   t.regex(list.out, /--param bucket=<String>\s+\(default day; one of hour, day\)/);
-  const csv = cli('query', 'top-codes', '--param', 'since=2026-01-01', '--param', 'until=2026-02-01', '--format', 'csv');
+  const csv = cli(
+    'query',
+    'top-codes',
+    '--param',
+    'since=2026-01-01',
+    '--param',
+    'until=2026-02-01',
+    '--format',
+    'csv',
+  );
   t.is(csv.code, 0, csv.err);
   t.is(csv.out, 'provider,ms_code,status,category,events,sending_ips\n');
   const json = cli('query', 'active-listings', '-p', "provider='); DROP TABLE bounce_events; --", '-f', 'json');
@@ -52,7 +66,12 @@ test.serial('query errors are one clean line with exit code 2', (t) => {
 });
 
 test.serial('sql reads, and refuses to write or drop', (t) => {
-  const ok = cli('sql', "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'bounce%' ORDER BY name", '--format', 'csv');
+  const ok = cli(
+    'sql',
+    "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'bounce%' ORDER BY name",
+    '--format',
+    'csv',
+  );
   t.is(ok.code, 0, ok.err);
   t.is(ok.out, 'name\nbounce_events\nbounce_hourly\nbounce_hourly_mv\n');
   const drop = cli('sql', 'DROP TABLE bounce_events');
@@ -60,6 +79,11 @@ test.serial('sql reads, and refuses to write or drop', (t) => {
   t.regex(drop.err, /readonly mode.*this command is read-only: use migrate for schema changes/);
   const insert = cli('sql', "INSERT INTO schema_migrations (name) VALUES ('x')");
   t.is(insert.code, 2);
-  const still = cli('sql', "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'bounce_events'", '-f', 'json');
+  const still = cli(
+    'sql',
+    "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'bounce_events'",
+    '-f',
+    'json',
+  );
   t.deepEqual(JSON.parse(still.out), [{ n: 1 }]);
 });

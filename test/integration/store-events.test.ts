@@ -16,13 +16,21 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const child = path.join(repoRoot, 'test/helpers/open-store-child.ts');
 
 let store: TestStore;
-test.before(async () => { store = await freshStore(); });
-test.after.always(async () => { await store?.close(); });
+test.before(async () => {
+  store = await freshStore();
+});
+test.after.always(async () => {
+  await store?.close();
+});
 
 const rows = async <T>(query: string) => (await store.client.query({ query, format: 'JSONEachRow' })).json<T>();
 
 const openInChild = (dir: string) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, dir], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, dir], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as { opened: boolean; name?: string; message?: string };
@@ -40,11 +48,23 @@ test.serial('events are stored with IPv4 mapped into IPv6, unknown IP as ::, tim
     "SELECT event_id, toString(sending_ip) AS ip, toString(listed_ip) AS listed, toString(received_at) AS received, toString(bounced_at) AS bounced FROM bounce_events WHERE event_id LIKE 'ev-%' ORDER BY event_id",
   );
   t.deepEqual(got, [
-    { event_id: 'ev-a', ip: '::ffff:198.51.100.7', listed: '::ffff:198.51.100.7', received: '2026-03-02 10:00:01.234', bounced: '2026-03-02 09:59:00' },
+    {
+      event_id: 'ev-a',
+      ip: '::ffff:198.51.100.7',
+      listed: '::ffff:198.51.100.7',
+      received: '2026-03-02 10:00:01.234',
+      bounced: '2026-03-02 09:59:00',
+    },
     { event_id: 'ev-b', ip: '::', listed: null, received: '2026-03-02 10:00:00.000', bounced: '2026-03-02 10:00:00' },
-    { event_id: 'ev-c', ip: '2001:db8::25', listed: null, received: '2026-03-02 10:00:00.000', bounced: '2026-03-02 10:00:00' },
+    {
+      event_id: 'ev-c',
+      ip: '2001:db8::25',
+      listed: null,
+      received: '2026-03-02 10:00:00.000',
+      bounced: '2026-03-02 10:00:00',
+    },
   ]);
-  const hourly = await rows<{ n: number }>("SELECT toUInt32(uniqMerge(events)) AS n FROM bounce_hourly");
+  const hourly = await rows<{ n: number }>('SELECT toUInt32(uniqMerge(events)) AS n FROM bounce_hourly');
   t.is(hourly[0].n, 3);
 });
 
@@ -52,8 +72,12 @@ test.serial("Microsoft's rule number lands in ms_rule next to ms_code", async (t
   const e = makeEvent({ event_id: 'ev-rule', status: '5.7.606', ms_code: '5.7.606', ms_rule: 'AS1430' });
   await insertEvents(store, [e, makeEvent({ event_id: 'ev-norule' })], 'rule:1');
   const got = await rows<{ event_id: string; ms_code: string; ms_rule: string }>(
-    "SELECT event_id, ms_code, ms_rule FROM bounce_events WHERE event_id IN ('ev-rule', 'ev-norule') ORDER BY event_id");
-  t.deepEqual(got, [{ event_id: 'ev-norule', ms_code: 'S3150', ms_rule: '' }, { event_id: 'ev-rule', ms_code: '5.7.606', ms_rule: 'AS1430' }]);
+    "SELECT event_id, ms_code, ms_rule FROM bounce_events WHERE event_id IN ('ev-rule', 'ev-norule') ORDER BY event_id",
+  );
+  t.deepEqual(got, [
+    { event_id: 'ev-norule', ms_code: 'S3150', ms_rule: '' },
+    { event_id: 'ev-rule', ms_code: '5.7.606', ms_rule: 'AS1430' },
+  ]);
   const viaView = await rows<{ ms_rule: string }>("SELECT ms_rule FROM v_events WHERE event_id = 'ev-rule'");
   t.deepEqual(viaView, [{ ms_rule: 'AS1430' }], 'v_events (SELECT *, created before 0011) shows the new column');
 });
@@ -63,22 +87,38 @@ test.serial('an empty batch is a no-op; a batch needs a token', async (t) => {
   await t.throwsAsync(insertEvents(store, [makeEvent()], ''), { instanceOf: StoreWriteError, message: /dedup token/ });
 });
 
-test.serial('bad data is a non-retriable StoreWriteError that names the problem; nothing of the batch lands', async (t) => {
-  const before = (await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n;
-  const err = await t.throwsAsync(insertEvents(store, [makeEvent(), makeEvent({ sending_ip: 'not-an-ip' })], 'bad:1'), { instanceOf: StoreWriteError });
-  t.false(err.retriable);
-  t.is(err.stage, 'store');
-  t.regex(err.message, /CANNOT_PARSE_IPV6|sending_ip/);
-  const err2 = await t.throwsAsync(insertEvents(store, [makeEvent({ bounced_at: 'last tuesday' })], 'bad:2'), { instanceOf: StoreWriteError });
-  t.false(err2.retriable);
-  t.is((await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n, before);
-  // the failed inserts left no token behind: a good batch still lands
-  await insertEvents(store, [makeEvent({ event_id: 'ev-after-bad' })], 'good:after-bad');
-  t.is((await rows<{ n: number }>("SELECT toUInt32(count()) AS n FROM bounce_events WHERE event_id = 'ev-after-bad'"))[0].n, 1);
-});
+test.serial(
+  'bad data is a non-retriable StoreWriteError that names the problem; nothing of the batch lands',
+  async (t) => {
+    const before = (await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n;
+    const err = await t.throwsAsync(
+      insertEvents(store, [makeEvent(), makeEvent({ sending_ip: 'not-an-ip' })], 'bad:1'),
+      { instanceOf: StoreWriteError },
+    );
+    t.false(err.retriable);
+    t.is(err.stage, 'store');
+    t.regex(err.message, /CANNOT_PARSE_IPV6|sending_ip/);
+    const err2 = await t.throwsAsync(insertEvents(store, [makeEvent({ bounced_at: 'last tuesday' })], 'bad:2'), {
+      instanceOf: StoreWriteError,
+    });
+    t.false(err2.retriable);
+    t.is((await rows<{ n: number }>('SELECT toUInt32(count()) AS n FROM bounce_events'))[0].n, before);
+    // the failed inserts left no token behind: a good batch still lands
+    await insertEvents(store, [makeEvent({ event_id: 'ev-after-bad' })], 'good:after-bad');
+    t.is(
+      (await rows<{ n: number }>("SELECT toUInt32(count()) AS n FROM bounce_events WHERE event_id = 'ev-after-bad'"))[0]
+        .n,
+      1,
+    );
+  },
+);
 
 test.serial('an unreachable server is a retriable StoreWriteError', async (t) => {
-  const client = createClient({ url: 'http://127.0.0.1:9', request_timeout: 2000, log: { level: ClickHouseLogLevel.OFF } });
+  const client = createClient({
+    url: 'http://127.0.0.1:9',
+    request_timeout: 2000,
+    log: { level: ClickHouseLogLevel.OFF },
+  });
   const down: Store = { client, database: 'bounces', kind: 'server', close: () => client.close() };
   try {
     const err = await t.throwsAsync(insertEvents(down, [makeEvent()], 'down:1'), { instanceOf: StoreWriteError });
@@ -86,26 +126,54 @@ test.serial('an unreachable server is a retriable StoreWriteError', async (t) =>
   } finally {
     await down.close();
   }
-  const openErr = await t.throwsAsync(openStore(testConfig({ store: { url: 'http://127.0.0.1:9' } }).store), { instanceOf: BouncePipelineError });
+  const openErr = await t.throwsAsync(openStore(testConfig({ store: { url: 'http://127.0.0.1:9' } }).store), {
+    instanceOf: BouncePipelineError,
+  });
   t.regex(openErr.message, /cannot use the ClickHouse server at http:\/\/127\.0\.0\.1:9.*CLICKHOUSE_URL/);
 });
 
 test('error kinds: the data or the statement is final (split it), an unavailable or overloaded store is waited for', (t) => {
   t.false(isRetriableStoreError({ code: '27' }));
   t.false(isRetriableStoreError({ code: '53' }));
-  t.false(isRetriableStoreError({ code: '252', message: 'Too many partitions for single INSERT block (more than 100)' }), 'a block limit: the data');
-  t.false(isRetriableStoreError({ code: '9999', message: 'something new' }), 'an unknown code the server answered with: narrowed down by splitting');
+  t.false(
+    isRetriableStoreError({ code: '252', message: 'Too many partitions for single INSERT block (more than 100)' }),
+    'a block limit: the data',
+  );
+  t.false(
+    isRetriableStoreError({ code: '9999', message: 'something new' }),
+    'an unknown code the server answered with: narrowed down by splitting',
+  );
   t.true(isRetriableStoreError({ code: '241' }));
-  t.true(isRetriableStoreError({ code: '252', message: 'Too many parts (300). Merges are processing significantly slower than inserts' }), 'too many parts: overload');
-  t.true(isRetriableStoreError({ code: '516' }), 'a password the store refuses: wait for the operator, never dead-letter the stream');
+  t.true(
+    isRetriableStoreError({
+      code: '252',
+      message: 'Too many parts (300). Merges are processing significantly slower than inserts',
+    }),
+    'too many parts: overload',
+  );
+  t.true(
+    isRetriableStoreError({ code: '516' }),
+    'a password the store refuses: wait for the operator, never dead-letter the stream',
+  );
   t.true(isRetriableStoreError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
-  t.true(isRetriableStoreError(new Error('wrapped', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })), 'looks through causes');
-  t.false(isRetriableStoreError({ code: '27', message: 'Cannot parse input: connection timeout in the text' }), 'a data error quoting network words is still a data error');
+  t.true(
+    isRetriableStoreError(
+      new Error('wrapped', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }),
+    ),
+    'looks through causes',
+  );
+  t.false(
+    isRetriableStoreError({ code: '27', message: 'Cannot parse input: connection timeout in the text' }),
+    'a data error quoting network words is still a data error',
+  );
 });
 
 test.serial('a second process on the same data dir gets StoreLockedError with our pid and what to do', async (t) => {
   // the engine's own lock names its holder
-  t.regex(fs.readFileSync(path.join(store.dataDir, ENGINE_STATUS_FILE), 'utf8'), new RegExp(`^PID: ${process.pid}$`, 'm'));
+  t.regex(
+    fs.readFileSync(path.join(store.dataDir, ENGINE_STATUS_FILE), 'utf8'),
+    new RegExp(`^PID: ${process.pid}$`, 'm'),
+  );
   const r = openInChild(store.dataDir);
   t.false(r.opened);
   t.is(r.name, 'StoreLockedError');
@@ -117,53 +185,100 @@ test.serial('a second process on the same data dir gets StoreLockedError with ou
 
 test.serial('a data dir left by a process that died opens (the lock died with it)', async (t) => {
   const dir = fs.mkdtempSync(path.join(path.dirname(store.dataDir), 'bp-stale-'));
-  const dead = spawnSync(process.execPath, ['--import', 'tsx', child, dir, '--die'], { cwd: repoRoot, encoding: 'utf8' });
+  const dead = spawnSync(process.execPath, ['--import', 'tsx', child, dir, '--die'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   t.regex(dead.stdout, /"opened":true/, dead.stderr);
-  t.regex(fs.readFileSync(path.join(dir, ENGINE_STATUS_FILE), 'utf8'), /^PID: \d+$/m, 'the dead holder left its status file behind');
+  t.regex(
+    fs.readFileSync(path.join(dir, ENGINE_STATUS_FILE), 'utf8'),
+    /^PID: \d+$/m,
+    'the dead holder left its status file behind',
+  );
   const r = openInChild(dir);
   t.true(r.opened, JSON.stringify(r));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('importing the store module registers no exit handler', async (t) => {
-  const probe = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    "const before = process.listenerCount('exit'); await import('./queries/client.ts'); console.log(process.listenerCount('exit') - before);"],
-  { cwd: repoRoot, encoding: 'utf8' });
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "const before = process.listenerCount('exit'); await import('./queries/client.ts'); console.log(process.listenerCount('exit') - before);",
+    ],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
   t.is(probe.stdout.trim(), '0', probe.stderr);
 });
 
-test.serial('a replay of an insert that reached bounce_events but not a rollup (a kill between the two) completes the rollup, once', async (t) => {
-  const events = Array.from({ length: 5 }, (_, i) => makeEvent({ event_id: `replay-${i}`, provider: 'yahoo', bounced_at: '2026-04-01 10:00:00' }));
-  const rollup = async () => (await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'yahoo'"))[0].n;
-  // The raw part lands and the view that feeds code_hourly does not: what a SIGKILL between the two leaves.
-  await store.client.command({ query: 'DETACH TABLE code_hourly_mv' });
-  try {
+test.serial(
+  'a replay of an insert that reached bounce_events but not a rollup (a kill between the two) completes the rollup, once',
+  async (t) => {
+    const events = Array.from({ length: 5 }, (_, i) =>
+      makeEvent({ event_id: `replay-${i}`, provider: 'yahoo', bounced_at: '2026-04-01 10:00:00' }),
+    );
+    const rollup = async () =>
+      (await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'yahoo'"))[0].n;
+    // The raw part lands and the view that feeds code_hourly does not: what a SIGKILL between the two leaves.
+    await store.client.command({ query: 'DETACH TABLE code_hourly_mv' });
+    try {
+      await insertEvents(store, events, 'replay:1');
+    } finally {
+      await store.client.command({ query: 'ATTACH TABLE code_hourly_mv' });
+    }
+    t.is(await rollup(), 0);
     await insertEvents(store, events, 'replay:1');
-  } finally {
-    await store.client.command({ query: 'ATTACH TABLE code_hourly_mv' });
-  }
-  t.is(await rollup(), 0);
-  await insertEvents(store, events, 'replay:1');
-  t.is(await rollup(), 0, 'an ordinary write finds every id stored and sends nothing');
-  await insertEvents(store, events, 'replay:1', { replay: true });
-  t.is(await rollup(), 5, 'the replay sends the batch again under its token: the rollup that missed it takes it');
-  await insertEvents(store, events, 'replay:1', { replay: true });
-  t.is(await rollup(), 5, 'and a rollup that has it drops it');
-  const raw = (await rows<{ n: number; ids: number }>("SELECT toUInt32(count()) AS n, toUInt32(uniqExact(event_id)) AS ids FROM bounce_events WHERE provider = 'yahoo'"))[0];
-  t.deepEqual(raw, { n: 5, ids: 5 }, 'the raw table dropped both replays');
-  const hourly = (await rows<{ n: number }>("SELECT toUInt32(sum(bounces)) AS n FROM bounce_hourly WHERE provider = 'yahoo'"))[0].n;
-  t.is(hourly, 5, 'bounce_hourly (fed the first time) counts them once');
-  // The same message produced twice: a replayed chunk holding an event another record stored drops it.
-  const twin = { ...events[0], kafka_offset: events[0].kafka_offset + 100_000 };
-  await insertEvents(store, [twin, makeEvent({ event_id: 'replay-new', provider: 'yahoo', bounced_at: '2026-04-01 10:00:00' })], 'replay:2', { replay: true });
-  t.is(await rollup(), 6, 'only the new event counts');
-});
+    t.is(await rollup(), 0, 'an ordinary write finds every id stored and sends nothing');
+    await insertEvents(store, events, 'replay:1', { replay: true });
+    t.is(await rollup(), 5, 'the replay sends the batch again under its token: the rollup that missed it takes it');
+    await insertEvents(store, events, 'replay:1', { replay: true });
+    t.is(await rollup(), 5, 'and a rollup that has it drops it');
+    const raw = (
+      await rows<{ n: number; ids: number }>(
+        "SELECT toUInt32(count()) AS n, toUInt32(uniqExact(event_id)) AS ids FROM bounce_events WHERE provider = 'yahoo'",
+      )
+    )[0];
+    t.deepEqual(raw, { n: 5, ids: 5 }, 'the raw table dropped both replays');
+    const hourly = (
+      await rows<{ n: number }>("SELECT toUInt32(sum(bounces)) AS n FROM bounce_hourly WHERE provider = 'yahoo'")
+    )[0].n;
+    t.is(hourly, 5, 'bounce_hourly (fed the first time) counts them once');
+    // The same message produced twice: a replayed chunk holding an event another record stored drops it.
+    const twin = { ...events[0], kafka_offset: events[0].kafka_offset + 100_000 };
+    await insertEvents(
+      store,
+      [twin, makeEvent({ event_id: 'replay-new', provider: 'yahoo', bounced_at: '2026-04-01 10:00:00' })],
+      'replay:2',
+      { replay: true },
+    );
+    t.is(await rollup(), 6, 'only the new event counts');
+  },
+);
 
-test.serial('a batch spanning 150 months and more than 50 years goes in: yearly partitions, blocks of at most 50 years', async (t) => {
-  const events = Array.from({ length: 150 }, (_, i) => makeEvent({ event_id: `span-${i}`, provider: 'apple', bounced_at: `${2017 + Math.floor(i / 2)}-${String((i % 12) + 1).padStart(2, '0')}-01 00:00:00` }));
-  await insertEvents(store, events, 'span:1');
-  const got = (await rows<{ n: number; years: number }>("SELECT toUInt32(count()) AS n, toUInt32(uniqExact(toYear(bounced_at))) AS years FROM bounce_events WHERE provider = 'apple'"))[0];
-  t.deepEqual(got, { n: 150, years: 75 });
-  const codes = (await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'apple'"))[0].n;
-  t.is(codes, 150);
-});
+test.serial(
+  'a batch spanning 150 months and more than 50 years goes in: yearly partitions, blocks of at most 50 years',
+  async (t) => {
+    const events = Array.from({ length: 150 }, (_, i) =>
+      makeEvent({
+        event_id: `span-${i}`,
+        provider: 'apple',
+        bounced_at: `${2017 + Math.floor(i / 2)}-${String((i % 12) + 1).padStart(2, '0')}-01 00:00:00`,
+      }),
+    );
+    await insertEvents(store, events, 'span:1');
+    const got = (
+      await rows<{ n: number; years: number }>(
+        "SELECT toUInt32(count()) AS n, toUInt32(uniqExact(toYear(bounced_at))) AS years FROM bounce_events WHERE provider = 'apple'",
+      )
+    )[0];
+    t.deepEqual(got, { n: 150, years: 75 });
+    const codes = (
+      await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'apple'")
+    )[0].n;
+    t.is(codes, 150);
+  },
+);

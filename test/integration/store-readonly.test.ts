@@ -16,10 +16,14 @@ test.before(async () => {
   // From here on this session may read and change settings, never write (readonly cannot be lowered again).
   await store.client.command({ query: 'SET readonly = 2' });
 });
-test.after.always(async () => { await store?.close(); });
+test.after.always(async () => {
+  await store?.close();
+});
 
 test.serial('the session really is read-only', async (t) => {
-  const err = await t.throwsAsync(store.client.command({ query: 'CREATE TABLE IF NOT EXISTS x (a UInt8) ENGINE = Memory' }));
+  const err = await t.throwsAsync(
+    store.client.command({ query: 'CREATE TABLE IF NOT EXISTS x (a UInt8) ENGINE = Memory' }),
+  );
   t.is(String((err as { code?: unknown }).code), '164');
 });
 
@@ -31,22 +35,33 @@ test.serial('a migrated store: ensureSchema needs no DDL, and the named queries 
   t.true(Array.isArray(rows));
 });
 
-test.serial('a pending migration and a user that may not apply it: a clear error naming it and what to do', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-mig-'));
-  for (const f of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
-  fs.writeFileSync(path.join(dir, '9999_later.sql'), 'CREATE TABLE IF NOT EXISTS later (a UInt8) ENGINE = MergeTree ORDER BY a;\n');
-  const err = await t.throwsAsync(migrate(store, { ...store.config.store, migrationsDir: dir }), { instanceOf: MigrationError });
-  t.regex(err.message, /1 migration\(s\) pending \(9999_later\)/);
-  t.regex(err.message, /bounce-pipeline migrate.*bounce_admin/);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+test.serial(
+  'a pending migration and a user that may not apply it: a clear error naming it and what to do',
+  async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-mig-'));
+    for (const f of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+    fs.writeFileSync(
+      path.join(dir, '9999_later.sql'),
+      'CREATE TABLE IF NOT EXISTS later (a UInt8) ENGINE = MergeTree ORDER BY a;\n',
+    );
+    const err = await t.throwsAsync(migrate(store, { ...store.config.store, migrationsDir: dir }), {
+      instanceOf: MigrationError,
+    });
+    t.regex(err.message, /1 migration\(s\) pending \(9999_later\)/);
+    t.regex(err.message, /bounce-pipeline migrate.*bounce_admin/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);
 
-test.serial('a store never migrated and a user that may not create the schema: a clear error, not a SQL one', async (t) => {
-  await store.client.command({ query: 'USE never_migrated' });
-  try {
-    const err = await t.throwsAsync(ensureSchema(store, store.config), { instanceOf: MigrationError });
-    t.regex(err.message, /no schema yet.*bounce-pipeline migrate/);
-  } finally {
-    await store.client.command({ query: `USE ${store.database}` });
-  }
-});
+test.serial(
+  'a store never migrated and a user that may not create the schema: a clear error, not a SQL one',
+  async (t) => {
+    await store.client.command({ query: 'USE never_migrated' });
+    try {
+      const err = await t.throwsAsync(ensureSchema(store, store.config), { instanceOf: MigrationError });
+      t.regex(err.message, /no schema yet.*bounce-pipeline migrate/);
+    } finally {
+      await store.client.command({ query: `USE ${store.database}` });
+    }
+  },
+);

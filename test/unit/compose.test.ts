@@ -33,27 +33,50 @@ const env = (s: Service): Record<string, string> =>
   Array.isArray(s.environment)
     ? Object.fromEntries(s.environment.map((kv) => kv.split(/=(.*)/s).slice(0, 2)))
     : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
-const volumeSource = (v: NonNullable<Service['volumes']>[number]) => (typeof v === 'string' ? v.split(':')[0] : v.source ?? '');
+const volumeSource = (v: NonNullable<Service['volumes']>[number]) =>
+  typeof v === 'string' ? v.split(':')[0] : (v.source ?? '');
 const usersXml = read('docker/clickhouse/users.d/bounce-users.xml');
 const envExample = read('.env.example');
 const exampleVars = new Map(
-  envExample.split('\n').filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  envExample
+    .split('\n')
+    .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+    .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
 );
 
 test('docker-compose.yml parses and names the expected services', (t) => {
-  t.deepEqual(Object.keys(compose.services).sort(), ['cli', 'clickhouse', 'consumer', 'grafana', 'kafka', 'kafka-users', 'migrate', 'prometheus']);
+  t.deepEqual(Object.keys(compose.services).sort(), [
+    'cli',
+    'clickhouse',
+    'consumer',
+    'grafana',
+    'kafka',
+    'kafka-users',
+    'migrate',
+    'prometheus',
+  ]);
 });
 
 test('producers from outside log in with SCRAM; the password comes from .env through the kafka-users job', (t) => {
   const e = env(compose.services.kafka);
   t.regex(e.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP, /(^|,)EXTERNAL:SASL_PLAINTEXT(,|$)/);
-  t.regex(e.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP, /(^|,)INTERNAL:PLAINTEXT(,|$)/, 'the consumer inside the network keeps the internal listener');
+  t.regex(
+    e.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP,
+    /(^|,)INTERNAL:PLAINTEXT(,|$)/,
+    'the consumer inside the network keeps the internal listener',
+  );
   t.is(e.KAFKA_SASL_ENABLED_MECHANISMS, 'SCRAM-SHA-512');
   t.regex(e.KAFKA_LISTENER_NAME_EXTERNAL_SCRAM___SHA___512_SASL_JAAS_CONFIG, /ScramLoginModule required;$/);
   const users = compose.services['kafka-users'] as Service & { command: string[] };
-  t.is(env(users).KAFKA_PRODUCER_PASSWORD, '${KAFKA_PRODUCER_PASSWORD:?set KAFKA_PRODUCER_PASSWORD in .env (see .env.example)}');
-  t.regex(users.command.join(' '), /--entity-name producer --add-config "SCRAM-SHA-512=\[iterations=8192,password=\$\$\{KAFKA_PRODUCER_PASSWORD\}\]"/,
-    '$$ leaves the variable to the container shell: the password is not written into the compose model');
+  t.is(
+    env(users).KAFKA_PRODUCER_PASSWORD,
+    '${KAFKA_PRODUCER_PASSWORD:?set KAFKA_PRODUCER_PASSWORD in .env (see .env.example)}',
+  );
+  t.regex(
+    users.command.join(' '),
+    /--entity-name producer --add-config "SCRAM-SHA-512=\[iterations=8192,password=\$\$\{KAFKA_PRODUCER_PASSWORD\}\]"/,
+    '$$ leaves the variable to the container shell: the password is not written into the compose model',
+  );
   t.is((users.depends_on as Record<string, { condition: string }>).kafka?.condition, 'service_healthy');
 });
 
@@ -65,11 +88,20 @@ test('Prometheus scrapes the consumer on the port the consumer serves; promtool 
   t.deepEqual(job.dns_sd_configs[0].names, ['consumer']);
   t.is(String(job.dns_sd_configs[0].port), consumer.BOUNCE_METRICS_PORT);
   const prom = compose.services.prometheus;
-  t.true((prom.volumes ?? []).some((v) => typeof v === 'string' && v.startsWith('./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml')));
+  t.true(
+    (prom.volumes ?? []).some(
+      (v) => typeof v === 'string' && v.startsWith('./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml'),
+    ),
+  );
   t.true((prom.command as string[]).includes('--config.file=/etc/prometheus/prometheus.yml'));
   const promtool = execFileSync('sh', ['-c', 'command -v promtool || true'], { encoding: 'utf8' }).trim();
   if (!promtool) throw new Error('promtool not found: apt-get install -y prometheus');
-  t.regex(execFileSync(promtool, ['check', 'config', path.join(root, 'docker/prometheus/prometheus.yml')], { encoding: 'utf8' }), /SUCCESS/);
+  t.regex(
+    execFileSync(promtool, ['check', 'config', path.join(root, 'docker/prometheus/prometheus.yml')], {
+      encoding: 'utf8',
+    }),
+    /SUCCESS/,
+  );
   const grafana = YAML.parse(read('dashboards/provisioning/datasources/prometheus.yaml')).datasources[0];
   t.is(grafana.url, 'http://prometheus:9090');
 });
@@ -83,10 +115,17 @@ test('the cli tool service: read-only user, not started by `up`, reports land in
   t.true((cli.volumes ?? []).some((v) => volumeSource(v) === './reports'));
   t.is((cli.depends_on as Record<string, { condition: string }>).migrate?.condition, 'service_completed_successfully');
   const reader = /<bounce_reader>([\s\S]*?)<\/bounce_reader>/.exec(usersXml)?.[1] ?? '';
-  t.deepEqual([...reader.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]), ['GRANT SELECT ON bounces.*']);
+  t.deepEqual(
+    [...reader.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]),
+    ['GRANT SELECT ON bounces.*'],
+  );
   t.regex(reader, /<profile>bounce_reader_readonly<\/profile>/);
   const profile = /<bounce_reader_readonly>([\s\S]*?)<\/bounce_reader_readonly>/.exec(usersXml)?.[1] ?? '';
-  t.regex(profile, /<readonly>2<\/readonly>/, 'readonly=2: reads and query settings, no writes (the sql command sets readonly=2 itself)');
+  t.regex(
+    profile,
+    /<readonly>2<\/readonly>/,
+    'readonly=2: reads and query settings, no writes (the sql command sets readonly=2 itself)',
+  );
 });
 
 test('every service has a healthcheck with a test command', (t) => {
@@ -94,7 +133,10 @@ test('every service has a healthcheck with a test command', (t) => {
     t.truthy(s.healthcheck, `${name} has no healthcheck`);
     t.not(s.healthcheck?.disable, true, `${name} disables its healthcheck`);
     const cmd = s.healthcheck?.test;
-    t.true(Array.isArray(cmd) ? cmd.length > 1 && cmd[0] !== 'NONE' : typeof cmd === 'string' && cmd.length > 0, `${name}: empty healthcheck test`);
+    t.true(
+      Array.isArray(cmd) ? cmd.length > 1 && cmd[0] !== 'NONE' : typeof cmd === 'string' && cmd.length > 0,
+      `${name}: empty healthcheck test`,
+    );
   }
 });
 
@@ -109,9 +151,12 @@ test('every file or folder the compose file mounts or builds exists', (t) => {
       }
     }
     if (s.build !== undefined) {
-      const ctx = typeof s.build === 'string' ? s.build : s.build.context ?? '.';
-      const dockerfile = typeof s.build === 'string' ? 'Dockerfile' : s.build.dockerfile ?? 'Dockerfile';
-      t.true(fs.existsSync(path.resolve(root, ctx, dockerfile)), `${name} builds ${ctx}/${dockerfile}, which does not exist`);
+      const ctx = typeof s.build === 'string' ? s.build : (s.build.context ?? '.');
+      const dockerfile = typeof s.build === 'string' ? 'Dockerfile' : (s.build.dockerfile ?? 'Dockerfile');
+      t.true(
+        fs.existsSync(path.resolve(root, ctx, dockerfile)),
+        `${name} builds ${ctx}/${dockerfile}, which does not exist`,
+      );
     }
   }
 });
@@ -120,7 +165,8 @@ test('the Dockerfile copies only what exists and runs the CLI on node 20', (t) =
   const dockerfile = read('Dockerfile');
   t.regex(dockerfile, /^FROM node:20[\w.-]*$/m);
   for (const m of dockerfile.matchAll(/^COPY\s+(?!--)(.+)\s+\S+$/gm)) {
-    for (const src of m[1].trim().split(/\s+/)) t.true(fs.existsSync(path.join(root, src)), `Dockerfile copies ${src}, which does not exist`);
+    for (const src of m[1].trim().split(/\s+/))
+      t.true(fs.existsSync(path.join(root, src)), `Dockerfile copies ${src}, which does not exist`);
   }
   t.regex(dockerfile, /npm ci --omit=dev/);
   t.regex(dockerfile, /ENTRYPOINT \["node", "bin\/bounce-pipeline\.js"\]/);
@@ -146,14 +192,21 @@ test('the dependency tree: migrations run once before the consumer', (t) => {
   t.is(deps.kafka?.condition, 'service_healthy');
   t.is(deps.clickhouse?.condition, 'service_healthy');
   t.is((migrate.depends_on as Record<string, { condition: string }>).clickhouse?.condition, 'service_healthy');
-  t.is((compose.services.grafana.depends_on as Record<string, { condition: string }>).migrate?.condition, 'service_completed_successfully');
+  t.is(
+    (compose.services.grafana.depends_on as Record<string, { condition: string }>).migrate?.condition,
+    'service_completed_successfully',
+  );
 });
 
 test('no secret is committed: passwords are ${VAR} references, .env.example has placeholders, .env is not tracked', (t) => {
   for (const [name, s] of services) {
     for (const [key, value] of Object.entries(env(s))) {
       if (/PASSWORD|SECRET|TOKEN/.test(key)) {
-        t.regex(value, /^\$\{[A-Z_][A-Z0-9_]*(:?[-?][^}]*)?\}$/, `${name}.${key} must be a \${VAR} reference, not a literal`);
+        t.regex(
+          value,
+          /^\$\{[A-Z_][A-Z0-9_]*(:?[-?][^}]*)?\}$/,
+          `${name}.${key} must be a \${VAR} reference, not a literal`,
+        );
       }
     }
   }
@@ -217,9 +270,15 @@ test('ClickHouse: default user only from localhost, nothing published, our users
   const ingest = /<bounce_ingest>([\s\S]*?)<\/bounce_ingest>/.exec(usersXml)?.[1] ?? '';
   const grants = [...ingest.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]);
   t.true(grants.includes('GRANT INSERT ON bounces.*'));
-  t.false(grants.some((g) => /\b(ALL|DROP|ALTER|TRUNCATE|DELETE|CREATE)\b/.test(g)), `ingest grants too much: ${grants.join('; ')}`);
+  t.false(
+    grants.some((g) => /\b(ALL|DROP|ALTER|TRUNCATE|DELETE|CREATE)\b/.test(g)),
+    `ingest grants too much: ${grants.join('; ')}`,
+  );
   const grafana = /<bounce_grafana>([\s\S]*?)<\/bounce_grafana>/.exec(usersXml)?.[1] ?? '';
-  t.deepEqual([...grafana.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]), ['GRANT SELECT ON bounces.*']);
+  t.deepEqual(
+    [...grafana.matchAll(/<query>([^<]+)<\/query>/g)].map((m) => m[1]),
+    ['GRANT SELECT ON bounces.*'],
+  );
   t.regex(grafana, /<profile>bounce_grafana_readonly<\/profile>/);
   t.regex(usersXml, /<readonly>1<\/readonly>/);
 });
@@ -258,7 +317,11 @@ test('Kafka in compose is the version the tests run against (scripts/kafka/pom.x
   const pom = path.join(root, 'scripts/kafka/pom.xml');
   if (!fs.existsSync(pom)) return t.pass('no local broker pom to compare with');
   const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(pom, 'utf8'))?.[1];
-  t.is(compose.services.kafka.image, `apache/kafka:${version}`, 'update the apache/kafka image tag to the version in scripts/kafka/pom.xml');
+  t.is(
+    compose.services.kafka.image,
+    `apache/kafka:${version}`,
+    'update the apache/kafka image tag to the version in scripts/kafka/pom.xml',
+  );
 });
 
 test('Grafana: plugin preinstalled, provisioning and dashboards mounted, data on a named volume', (t) => {
@@ -272,13 +335,23 @@ test('Grafana: plugin preinstalled, provisioning and dashboards mounted, data on
   t.true(mounts.some((m) => m.startsWith('./dashboards/provisioning:/etc/grafana/provisioning')));
   const provider = YAML.parse(read('dashboards/provisioning/dashboards/bounce-pipeline.yaml'));
   const dashPath = provider.providers[0].options.path as string;
-  t.true(mounts.some((m) => m.startsWith(`./dashboards:${dashPath}`)), `dashboards must be mounted at ${dashPath}`);
+  t.true(
+    mounts.some((m) => m.startsWith(`./dashboards:${dashPath}`)),
+    `dashboards must be mounted at ${dashPath}`,
+  );
   t.true(mounts.some((m) => m.startsWith('grafana-data:')));
 });
 
 test('stateful services keep their data on named volumes', (t) => {
-  for (const [name, target] of [['kafka', '/var/lib/kafka/data'], ['clickhouse', '/var/lib/clickhouse'], ['grafana', '/var/lib/grafana'], ['prometheus', '/prometheus']]) {
-    const v = (compose.services[name].volumes ?? []).find((x) => (typeof x === 'string' ? x.split(':')[1] : x.target) === target);
+  for (const [name, target] of [
+    ['kafka', '/var/lib/kafka/data'],
+    ['clickhouse', '/var/lib/clickhouse'],
+    ['grafana', '/var/lib/grafana'],
+    ['prometheus', '/prometheus'],
+  ]) {
+    const v = (compose.services[name].volumes ?? []).find(
+      (x) => (typeof x === 'string' ? x.split(':')[1] : x.target) === target,
+    );
     t.truthy(v, `${name} must mount a volume at ${target}`);
     t.false(volumeSource(v!).startsWith('.'), `${name} data must be a named volume`);
   }
@@ -288,7 +361,12 @@ test('the container healthcheck script reports an unreachable store as unhealthy
   const script = path.join(root, 'docker/healthcheck/check.mjs');
   const runCheck = (mode: string, extra: Record<string, string>) => {
     try {
-      execFileSync(process.execPath, [script, mode], { env: { PATH: process.env.PATH ?? '', ...extra }, encoding: 'utf8', stdio: 'pipe', timeout: 20_000 });
+      execFileSync(process.execPath, [script, mode], {
+        env: { PATH: process.env.PATH ?? '', ...extra },
+        encoding: 'utf8',
+        stdio: 'pipe',
+        timeout: 20_000,
+      });
       return { code: 0, stderr: '' };
     } catch (err) {
       const e = err as { status: number; stderr: string };

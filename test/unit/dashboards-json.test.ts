@@ -9,20 +9,55 @@ import YAML from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.join(root, 'dashboards');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- dashboard JSON: a wrong path fails the test
 type Json = any;
 // The ClickHouse dashboards; pipeline-health.json reads Prometheus (test/unit/dashboard-pipeline-health.test.ts).
 const PROMETHEUS_DASHBOARDS = new Set(['pipeline-health.json']);
-const dashboards: [string, Json][] = files.filter((f) => !PROMETHEUS_DASHBOARDS.has(f)).map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))]);
+const dashboards: [string, Json][] = files
+  .filter((f) => !PROMETHEUS_DASHBOARDS.has(f))
+  .map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))]);
 const datasourceFile = YAML.parse(fs.readFileSync(path.join(dir, 'provisioning/datasources/clickhouse.yaml'), 'utf8'));
 const ds = datasourceFile.datasources[0];
-const PANEL_TYPES = new Set(['timeseries', 'table', 'stat', 'gauge', 'heatmap', 'barchart', 'bargauge', 'piechart', 'text']);
+const PANEL_TYPES = new Set([
+  'timeseries',
+  'table',
+  'stat',
+  'gauge',
+  'heatmap',
+  'barchart',
+  'bargauge',
+  'piechart',
+  'text',
+]);
 // What may follow `$__` in a query: the plugin's and the SDK's macros, the plugin's frontend macro, Grafana's built-ins.
 const KNOWN_MACROS = new Set([
-  'fromTime', 'toTime', 'fromTime_ms', 'toTime_ms', 'timeFilter', 'timeFilter_ms', 'dateFilter', 'dateTimeFilter', 'dt',
-  'timeInterval', 'timeInterval_ms', 'interval_s', 'timeFrom', 'timeTo', 'conditionalAll',
-  'interval', 'interval_ms', 'from', 'to', 'range', 'range_s', 'range_ms', 'all',
+  'fromTime',
+  'toTime',
+  'fromTime_ms',
+  'toTime_ms',
+  'timeFilter',
+  'timeFilter_ms',
+  'dateFilter',
+  'dateTimeFilter',
+  'dt',
+  'timeInterval',
+  'timeInterval_ms',
+  'interval_s',
+  'timeFrom',
+  'timeTo',
+  'conditionalAll',
+  'interval',
+  'interval_ms',
+  'from',
+  'to',
+  'range',
+  'range_s',
+  'range_ms',
+  'all',
 ]);
 
 test('the dashboards the brief asks for exist', (t) => {
@@ -34,7 +69,8 @@ test('datasource provisioning: the ClickHouse plugin, read-only user, password f
   t.is(datasourceFile.apiVersion, 1);
   t.is(ds.type, 'grafana-clickhouse-datasource');
   t.truthy(ds.uid);
-  for (const key of ['host', 'port', 'protocol', 'username', 'defaultDatabase']) t.truthy(ds.jsonData[key], `jsonData.${key}`);
+  for (const key of ['host', 'port', 'protocol', 'username', 'defaultDatabase'])
+    t.truthy(ds.jsonData[key], `jsonData.${key}`);
   t.true(['native', 'http'].includes(ds.jsonData.protocol));
   t.is(ds.jsonData.defaultDatabase, 'bounces');
   t.regex(ds.secureJsonData.password, /^\$[A-Z_]+$/);
@@ -48,7 +84,8 @@ for (const [file, d] of dashboards) {
   const sqls: string[] = [];
 
   test(`${file}: dashboard fields`, (t) => {
-    for (const key of ['uid', 'title', 'schemaVersion', 'version', 'time', 'panels', 'templating', 'annotations']) t.true(key in d, `missing ${key}`);
+    for (const key of ['uid', 'title', 'schemaVersion', 'version', 'time', 'panels', 'templating', 'annotations'])
+      t.true(key in d, `missing ${key}`);
     t.true(Number.isInteger(d.schemaVersion) && d.schemaVersion >= 36, 'schemaVersion >= 36 (object datasource refs)');
     t.regex(d.uid, /^[A-Za-z0-9_-]{1,40}$/);
     t.truthy(d.time.from);
@@ -86,8 +123,10 @@ for (const [file, d] of dashboards) {
         t.is(typeof target.rawSql, 'string');
         t.true(target.rawSql.trim().length > 0, `${where}: empty rawSql`);
         t.true([0, 1].includes(target.format), `${where}: format must be 0 (time series) or 1 (table)`);
-        if (['timeseries', 'heatmap'].includes(p.type)) t.is(target.format, 0, `${where}: time series panels need format 0`);
-        if (['table', 'stat', 'gauge'].includes(p.type)) t.is(target.format, 1, `${where}: ${p.type} panels read a table (format 1)`);
+        if (['timeseries', 'heatmap'].includes(p.type))
+          t.is(target.format, 0, `${where}: time series panels need format 0`);
+        if (['table', 'stat', 'gauge'].includes(p.type))
+          t.is(target.format, 1, `${where}: ${p.type} panels read a table (format 1)`);
         sqls.push(target.rawSql);
       }
     }

@@ -29,15 +29,58 @@ test(`fuzz: ${N} seeded inputs give no throw, no parse_failed and only valid fie
 
 test('fuzz: the checks reject what they should', (t) => {
   const event = {
-    event_id: 'x', received_at: 'yesterday', bounced_at: '2026-13-45 99:00:00', reporting_mta: '', remote_mta: '', mta_kind: 'rfc3464',
-    sending_ip: '300.1.1.1', sending_prefix: '', listed_ip: 'no', sender_domain: '', account: '', recipient: 'nobody', sender: `${'x'.repeat(400)}@example.org`,
-    recipient_domain: '', action: 'junk', status: '5.1', reply_code: 99, diagnostic: 'é'.repeat(600), reason: 'nonsense',
-    category: 'other', provider: 'other', ms_code: '', ms_rule: '', adjustments: [], kafka_partition: 0, kafka_offset: 0,
+    event_id: 'x',
+    received_at: 'yesterday',
+    bounced_at: '2026-13-45 99:00:00',
+    reporting_mta: '',
+    remote_mta: '',
+    mta_kind: 'rfc3464',
+    sending_ip: '300.1.1.1',
+    sending_prefix: '',
+    listed_ip: 'no',
+    sender_domain: '',
+    account: '',
+    recipient: 'nobody',
+    sender: `${'x'.repeat(400)}@example.org`,
+    recipient_domain: '',
+    action: 'junk',
+    status: '5.1',
+    reply_code: 99,
+    diagnostic: 'é'.repeat(600),
+    reason: 'nonsense',
+    category: 'other',
+    provider: 'other',
+    ms_code: '',
+    ms_rule: '',
+    adjustments: [],
+    kafka_partition: 0,
+    kafka_offset: 0,
   } as never;
   const fields = eventProblems(event).map((p) => p.split(':')[0]);
-  for (const f of ['event_id', 'received_at', 'bounced_at', 'sending_ip', 'listed_ip', 'status', 'reply_code', 'action', 'reason', 'recipient', 'diagnostic', 'sender']) {
+  for (const f of [
+    'event_id',
+    'received_at',
+    'bounced_at',
+    'sending_ip',
+    'listed_ip',
+    'status',
+    'reply_code',
+    'action',
+    'reason',
+    'recipient',
+    'diagnostic',
+    'sender',
+  ]) {
     t.true(fields.includes(f), `${f} is checked`);
   }
-  t.like(checkResult(() => { throw new Error('boom'); }), { ok: false, kind: 'throw' });
-  t.like(checkResult(() => ({ kind: 'dlq', reason: 'parse_failed', error: 'x' })), { ok: false, kind: 'parse_failed' });
+  t.like(
+    checkResult(() => {
+      throw new Error('boom');
+    }),
+    { ok: false, kind: 'throw' },
+  );
+  t.like(
+    checkResult(() => ({ kind: 'dlq', reason: 'parse_failed', error: 'x' })),
+    { ok: false, kind: 'parse_failed' },
+  );
 });

@@ -15,14 +15,33 @@ const CRASH = 'X-Test-Crash-Worker: yes';
 
 /** samples/ and every fixture folder, plus rendered bounces, a non-bounce, an empty and an oversize record. */
 async function corpus(): Promise<RawRecord[]> {
-  const dirs = ['samples', 'test/fixtures/kafka', 'test/fixtures/rhost', 'test/fixtures/lhost'].map((d) => path.join(REPO_ROOT, d)).filter((d) => fs.existsSync(d));
+  const dirs = ['samples', 'test/fixtures/kafka', 'test/fixtures/rhost', 'test/fixtures/lhost']
+    .map((d) => path.join(REPO_ROOT, d))
+    .filter((d) => fs.existsSync(d));
   const out: RawRecord[] = [];
   for await (const item of readSources(dirs)) if (item.kind === 'record') out.push(item);
   const extra = [
-    ...Array.from({ length: 40 }, (_, i) => renderBounce({ recipient: `pool${i}@hotmail.com`, ip: `198.51.100.${i}`, code: i % 2 ? 'S3150' : 'S3140', queueId: `P${i}` })),
-    NOT_A_BOUNCE, Buffer.alloc(0), Buffer.alloc(OPTS.maxMessageBytes + 1, 'x'),
+    ...Array.from({ length: 40 }, (_, i) =>
+      renderBounce({
+        recipient: `pool${i}@hotmail.com`,
+        ip: `198.51.100.${i}`,
+        code: i % 2 ? 'S3150' : 'S3140',
+        queueId: `P${i}`,
+      }),
+    ),
+    NOT_A_BOUNCE,
+    Buffer.alloc(0),
+    Buffer.alloc(OPTS.maxMessageBytes + 1, 'x'),
   ];
-  extra.forEach((bytes, i) => out.push({ bytes, source: `extra#${i}`, receivedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)), partition: 2, offset: i }));
+  extra.forEach((bytes, i) =>
+    out.push({
+      bytes,
+      source: `extra#${i}`,
+      receivedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      partition: 2,
+      offset: i,
+    }),
+  );
   return out;
 }
 
@@ -51,9 +70,19 @@ test('the pool gives the same results as toBounceEvents on this thread, in recor
 test('a worker crash mid-chunk loses nothing: the others are retried, the culprit becomes transform_crashed', async (t) => {
   const records = (await corpus()).slice(0, 60);
   const culprit = 27;
-  records[culprit] = { ...records[culprit], bytes: Buffer.concat([Buffer.from(`${CRASH}\r\n`), records[culprit].bytes]) };
+  records[culprit] = {
+    ...records[culprit],
+    bytes: Buffer.concat([Buffer.from(`${CRASH}\r\n`), records[culprit].bytes]),
+  };
   const logs: string[] = [];
-  const pool = createTransformPool({ size: 2, options: OPTS, crashMarker: CRASH, perMessage: 4, maxInFlight: 8, log: (l) => logs.push(l) });
+  const pool = createTransformPool({
+    size: 2,
+    options: OPTS,
+    crashMarker: CRASH,
+    perMessage: 4,
+    maxInFlight: 8,
+    log: (l) => logs.push(l),
+  });
   try {
     const viaPool = createPipeline(OPTS, pool.transform);
     const inThread = createPipeline(OPTS);
@@ -78,7 +107,10 @@ test('a worker crash mid-chunk loses nothing: the others are retried, the culpri
 test('the crash error is a TransformCrashedError and close() waits for queued records', async (t) => {
   const pool = createTransformPool({ size: 1, options: OPTS, crashMarker: CRASH });
   const bad = pool.transform(Buffer.from(`${CRASH}\r\n\r\nx`), { receivedAt: new Date(0) });
-  const good = pool.transform(renderBounce({ recipient: 'c@live.com', ip: '198.51.100.9', code: 'S3150', queueId: 'C1' }), { receivedAt: new Date(0) });
+  const good = pool.transform(
+    renderBounce({ recipient: 'c@live.com', ip: '198.51.100.9', code: 'S3150', queueId: 'C1' }),
+    { receivedAt: new Date(0) },
+  );
   const closed = pool.close();
   await t.throwsAsync(bad, { instanceOf: TransformCrashedError });
   t.like(await good, { kind: 'ok' });

@@ -7,13 +7,16 @@ const rows = [
 ];
 
 test('table: header, rule, aligned columns, numbers right-aligned', (t) => {
-  t.is(formatRows(rows, 'table'), [
-    'provider   sending_ip    rejections  codes',
-    '---------  ------------  ----------  -----------',
-    'microsoft  198.51.100.7          12  S3140,S3150',
-    'google     2001:db8::1            3',
-    '',
-  ].join('\n'));
+  t.is(
+    formatRows(rows, 'table'),
+    [
+      'provider   sending_ip    rejections  codes',
+      '---------  ------------  ----------  -----------',
+      'microsoft  198.51.100.7          12  S3140,S3150',
+      'google     2001:db8::1            3',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('csv: quoted where needed, arrays joined', (t) => {

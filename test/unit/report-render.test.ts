@@ -29,11 +29,26 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (c !== '\r') cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else if (c !== '\r') cell += c;
   }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -73,7 +88,11 @@ test('HTML has every section, the charts and the week', (t) => {
 
 test('HTML says so when a week has no listings', (t) => {
   const r = fixture();
-  r.listedIps = []; r.newListings = []; r.endedListings = []; r.accountsBeforeListing = []; r.blocklistByProvider = [];
+  r.listedIps = [];
+  r.newListings = [];
+  r.endedListings = [];
+  r.accountsBeforeListing = [];
+  r.blocklistByProvider = [];
   const html = renderHtml(r);
   t.true(html.includes('No block-listed IPs this week.'));
   t.true(html.includes('No new listings this week.'));
@@ -83,15 +102,23 @@ test('HTML says so when a week has no listings', (t) => {
 test('CSV: one file per section, header row, values parse back', (t) => {
   const r = hostile();
   const files = renderCsv(r);
-  t.deepEqual(files.map((f) => f.section), SECTIONS.map((s) => s.id));
-  t.deepEqual(files.map((f) => f.fileName).slice(0, 2), ['report-2026-W48-totals.csv', 'report-2026-W48-blocklist-by-provider.csv']);
+  t.deepEqual(
+    files.map((f) => f.section),
+    SECTIONS.map((s) => s.id),
+  );
+  t.deepEqual(files.map((f) => f.fileName).slice(0, 2), [
+    'report-2026-W48-totals.csv',
+    'report-2026-W48-blocklist-by-provider.csv',
+  ]);
   const byId = Object.fromEntries(files.map((f) => [f.section, parseCsv(f.content)]));
   for (const f of files) t.deepEqual(byId[f.section][0], CSV_COLUMNS[f.section], `${f.section} header`);
 
   const totals = byId.totals;
   t.is(totals.length, r.totals.length + 1);
-  t.deepEqual(totals.slice(1).map((row) => [row[0], Number(row[2]), Number(row[3])]),
-    r.totals.map((x) => [x.metric, x.this_week, x.previous_week]));
+  t.deepEqual(
+    totals.slice(1).map((row) => [row[0], Number(row[2]), Number(row[3])]),
+    r.totals.map((x) => [x.metric, x.this_week, x.previous_week]),
+  );
 
   const listed = byId['listed-ips'];
   t.is(listed.length, r.listedIps.length + 1);
@@ -126,7 +153,11 @@ test('Markdown has the summary and a table per section, pipes escaped', (t) => {
   t.true(md.startsWith('# Weekly deliverability report 2026-W48\n'));
   for (const s of SECTIONS) t.true(md.includes(`## ${s.title}`), s.title);
   t.true(md.includes('| metric | this week | week before | change |\n|---|---|---|---|'));
-  t.true(md.includes('| IP | prefix | provider | first seen | last seen | rejections (week) | rejections (episode) | codes | status |'));
+  t.true(
+    md.includes(
+      '| IP | prefix | provider | first seen | last seen | rejections (week) | rejections (episode) | codes | status |',
+    ),
+  );
   t.true(md.includes('| account | bounces | listings preceded | IPs |'));
   t.true(md.includes('\\|pipe\\|'), 'a pipe inside a cell cannot break the table');
   const bounces = r.totals.find((x) => x.metric === 'bounces')!;
@@ -142,6 +173,8 @@ test('Markdown has the summary and a table per section, pipes escaped', (t) => {
 test('--format parsing', (t) => {
   t.deepEqual(parseFormats('html,csv, md ,json'), ['html', 'csv', 'md', 'json']);
   t.deepEqual(parseFormats('md,md'), ['md']);
-  t.throws(() => parseFormats('pdf'), { message: /--format takes a comma-separated list of html, csv, md, json; got "pdf"/ });
+  t.throws(() => parseFormats('pdf'), {
+    message: /--format takes a comma-separated list of html, csv, md, json; got "pdf"/,
+  });
   t.throws(() => parseFormats(''), { message: /--format/ });
 });

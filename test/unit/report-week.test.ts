@@ -1,5 +1,11 @@
 import test from 'ava';
-import { isoWeekOf, lastCompleteIsoWeek, parseIsoWeek, shiftIsoWeek, weeksInIsoYear } from '../../queries/report/week.ts';
+import {
+  isoWeekOf,
+  lastCompleteIsoWeek,
+  parseIsoWeek,
+  shiftIsoWeek,
+  weeksInIsoYear,
+} from '../../queries/report/week.ts';
 
 const at = (iso: string) => new Date(iso);
 

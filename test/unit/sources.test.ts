@@ -25,7 +25,10 @@ test('folder: files in name order, dot files ignored; Maildir reads new/ and cur
   writeFileSync(path.join(maildir, 'new', '2.host'), msg(4));
   writeFileSync(path.join(maildir, 'tmp', '3.host'), msg(5));
   const items = await collect([dir]);
-  t.deepEqual(items.map((i) => path.relative(dir, i.source)), ['a.eml', 'b.eml', 'z-maildir/cur/1.host:2,S', 'z-maildir/new/2.host']);
+  t.deepEqual(
+    items.map((i) => path.relative(dir, i.source)),
+    ['a.eml', 'b.eml', 'z-maildir/cur/1.host:2,S', 'z-maildir/new/2.host'],
+  );
   t.true(items.every((i) => i.kind === 'record'));
   t.is(countSourceFiles([dir]), 4);
 });
@@ -36,7 +39,10 @@ test('mbox: split into path#n, postmarks dropped, >From unquoted', async (t) => 
   const mbox = `From a@example.com Sat Oct  4 08:00:09 2025\n${msg(1)}>From the top\n\nFrom b@example.com Sat Oct  4 08:00:10 2025\n${msg(2)}\n`;
   writeFileSync(file, mbox);
   const items = await collect([file]);
-  t.deepEqual(items.map((i) => i.source), [`${file}#1`, `${file}#2`]);
+  t.deepEqual(
+    items.map((i) => i.source),
+    [`${file}#1`, `${file}#2`],
+  );
   const first = items[0];
   if (first.kind !== 'record') return t.fail();
   t.is(first.bytes.toString(), `${msg(1)}From the top\n`);

@@ -89,15 +89,24 @@ export function reportingMtaIn(text: string, from: string): string {
 
 /** SMTP command the receiver answered, from phrases MTAs use. */
 const COMMANDS: ReadonlyArray<[RegExp, string]> = [
-  [/\b(?:in reply to|after|response to|for)\s+(?:end of\s+)?(?:DATA|TEXT)\b|\b(?:DATA|TEXT) (?:command|response)|end of data|(?:^|\s)>>> DATA\b|failed after I sent the message/i, 'DATA'],
+  [
+    /\b(?:in reply to|after|response to|for)\s+(?:end of\s+)?(?:DATA|TEXT)\b|\b(?:DATA|TEXT) (?:command|response)|end of data|(?:^|\s)>>> DATA\b|failed after I sent the message/i,
+    'DATA',
+  ],
   [/\b(?:in reply to|after|response to|for)\s+RCPT(?: TO)?\b|\bRCPT TO\b|\[RCPT_TO\]|does not like recipient/i, 'RCPT'],
-  [/\b(?:in reply to|after|response to|for)\s+MAIL(?: FROM)?\b|\bMAIL FROM\b|\[MAIL_FROM\]|\bbut sender was rejected/i, 'MAIL'],
+  [
+    /\b(?:in reply to|after|response to|for)\s+MAIL(?: FROM)?\b|\bMAIL FROM\b|\[MAIL_FROM\]|\bbut sender was rejected/i,
+    'MAIL',
+  ],
   [/\b(?:in reply to|after|response to)\s+EHLO\b|(?:^|\s)>>> EHLO\b/i, 'EHLO'],
   // qmail-remote greets with HELO ("Connected to 192.0.2.1 but my name was rejected")
   [/\b(?:in reply to|after|response to)\s+HELO\b|(?:^|\s)>>> HELO\b|\bbut my name was rejected/i, 'HELO'],
   [/\bin reply to\s+STARTTLS\b/i, 'STARTTLS'],
   // Postfix "refused to talk to me" and qmail "but greeting failed": the banner was a refusal
-  [/\b(?:during|after|in reply to) (?:the )?(?:initial )?(?:connection|greeting|banner)\b|\bconnect to\b|refused to talk to me|\bbut greeting failed/i, 'CONN'],
+  [
+    /\b(?:during|after|in reply to) (?:the )?(?:initial )?(?:connection|greeting|banner)\b|\bconnect to\b|refused to talk to me|\bbut greeting failed/i,
+    'CONN',
+  ],
 ];
 
 /** Words one of which each COMMANDS row needs (lower case): a cheap includes() spares most regex runs. */
@@ -153,8 +162,11 @@ export function joinMultiline(text: string): string {
   if (!first) return text;
   const [, code, status] = first;
   const head = text.slice(0, first.index);
-  const rest = text.slice(first.index + first[0].length).replace(MULTILINE_PREFIX, (whole, c: string, st: string | undefined) =>
-    c === code && (st ?? '') === (status ?? '') ? '' : whole);
+  const rest = text
+    .slice(first.index + first[0].length)
+    .replace(MULTILINE_PREFIX, (whole, c: string, st: string | undefined) =>
+      c === code && (st ?? '') === (status ?? '') ? '' : whole,
+    );
   return `${head}${code} ${status ? `${status} ` : ''}${rest}`.replace(/\s+/g, ' ').trim();
 }
 
@@ -169,6 +181,7 @@ export function stripDiagnosticType(value: string): string {
 
 /** A reporting MTA's action when the report does not say: 4xx is delayed, everything else failed. */
 export function actionFrom(status: string, replyCode: number, delayedHint: boolean): string {
-  if (status.startsWith('4') || (!status && String(replyCode).startsWith('4'))) return delayedHint ? 'delayed' : 'failed';
+  if (status.startsWith('4') || (!status && String(replyCode).startsWith('4')))
+    return delayedHint ? 'delayed' : 'failed';
   return 'failed';
 }

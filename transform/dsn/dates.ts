@@ -1,14 +1,30 @@
 // Date header values → Date (RFC 5322 with comments and common sloppiness); undefined when unparseable.
-const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+const MONTHS: Record<string, number> = {
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
+};
 /** RFC 5322: [Day,] D Mon YYYY hh:mm[:ss] +hhmm — the common case, parsed without Date.parse. */
-const RFC5322 = /^\s*(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-])(\d{2})(\d{2})\b/;
+const RFC5322 =
+  /^\s*(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-])(\d{2})(\d{2})\b/;
 
 export function parseDate(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const m = RFC5322.exec(value);
   if (m && m[2].toLowerCase() in MONTHS) {
     const offsetMin = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
-    const t = Date.UTC(Number(m[3]), MONTHS[m[2].toLowerCase()], Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) - offsetMin * 60000;
+    const t =
+      Date.UTC(Number(m[3]), MONTHS[m[2].toLowerCase()], Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) -
+      offsetMin * 60000;
     return inRange(t);
   }
   return parseLoose(value);
@@ -22,7 +38,10 @@ function inRange(t: number): Date | undefined {
 
 /** Anything else Date.parse understands; a missing zone is read as UTC so results do not depend on TZ. */
 function parseLoose(value: string): Date | undefined {
-  let v = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  let v = value
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!v) return undefined;
   // "Mon, 1 Jan 2024 10:00:00 +0900 JST" and similar trailers confuse Date.parse
   v = v.replace(/([+-]\d{4})\s+[A-Z]{2,5}$/, '$1');

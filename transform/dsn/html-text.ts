@@ -72,7 +72,8 @@ export function htmlToText(html: string): string {
     .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{1,10}\d?);/gi, (whole, name: string) => {
       const n = name.toLowerCase();
       if (n.startsWith('#x')) return String.fromCodePoint(Math.min(parseInt(n.slice(2), 16), 0x10ffff) || 32);
-      if (n.startsWith('#')) return n in ENTITIES ? ENTITIES[n] : String.fromCodePoint(Math.min(parseInt(n.slice(1), 10), 0x10ffff) || 32);
+      if (n.startsWith('#'))
+        return n in ENTITIES ? ENTITIES[n] : String.fromCodePoint(Math.min(parseInt(n.slice(1), 10), 0x10ffff) || 32);
       return ENTITIES[n] ?? whole;
     })
     .replace(/[ \t\u00a0]+/g, ' ')

@@ -23,7 +23,11 @@ const DELIVERY_STATUS_REPORT = /report-type="?delivery-status/i;
 export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
   const mail = parseMail(normalized);
   if (!mail) {
-    return { kind: 'dlq', reason: 'mime_unparseable', error: 'no RFC 5322 header block at the start of the record (binary data or not a mail message)' };
+    return {
+      kind: 'dlq',
+      reason: 'mime_unparseable',
+      error: 'no RFC 5322 header block at the start of the record (binary data or not a mail message)',
+    };
   }
   const msg = toBounceMessage(mail);
   if (!msg.deliveryStatus && depth === 0) {
@@ -41,7 +45,11 @@ export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
     return { kind: 'skip', reason: 'delivery_notice', detail: 'Amazon SES delivery notification' };
   }
   if (isPersonWritten(msg)) {
-    return { kind: 'skip', reason: 'not_a_bounce', detail: `a person's mail quoting or forwarding a bounce: ${msg.subject.slice(0, 80)}` };
+    return {
+      kind: 'skip',
+      reason: 'not_a_bounce',
+      detail: `a person's mail quoting or forwarding a bounce: ${msg.subject.slice(0, 80)}`,
+    };
   }
   if (!matchesAny(msg, BOUNCE_HINTS)) {
     return matchesAny(msg, AUTO_REPLY_HINTS)
@@ -53,7 +61,11 @@ export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
     if (matchesAny(msg, AUTO_REPLY_HINTS) && !msg.deliveryStatus) {
       return { kind: 'skip', reason: 'auto_reply', detail: `auto-reply: ${msg.subject.slice(0, 80)}` };
     }
-    return { kind: 'dlq', reason: 'dsn_not_found', error: 'looks like a bounce but no failed recipient was found in its delivery-status part or text' };
+    return {
+      kind: 'dlq',
+      reason: 'dsn_not_found',
+      error: 'looks like a bounce but no failed recipient was found in its delivery-status part or text',
+    };
   }
   const failed = fields.recipients.filter((r) => !NOT_FAILED.has(r.action));
   if (failed.length === 0) {

@@ -25,7 +25,14 @@ export interface BounceMessage {
 }
 
 const DELIVERY_STATUS = new Set(['message/delivery-status', 'message/global-delivery-status']);
-const ORIGINAL = new Set(['message/rfc822', 'message/global', 'message/partial', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers']);
+const ORIGINAL = new Set([
+  'message/rfc822',
+  'message/global',
+  'message/partial',
+  'text/rfc822-headers',
+  'message/rfc822-headers',
+  'message/global-headers',
+]);
 
 export function toBounceMessage(mail: ParsedMail): BounceMessage {
   let deliveryStatus = '';
@@ -51,7 +58,9 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
       plain.push(part.text);
     }
   }
-  let text = boundedText(plain.length > 0 ? plain.join('\n') : html.map((h) => htmlToText(h.slice(0, 4 * MAX_REPORT_TEXT_CHARS))).join('\n'));
+  let text = boundedText(
+    plain.length > 0 ? plain.join('\n') : html.map((h) => htmlToText(h.slice(0, 4 * MAX_REPORT_TEXT_CHARS))).join('\n'),
+  );
   const cut = findOriginalMarker(text);
   if (cut !== -1) {
     if (!originalHeaders) originalHeaders = headerBlockOf(text.slice(text.indexOf('\n', cut) + 1));
@@ -66,7 +75,9 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
     text,
     deliveryStatus: boundedText(deliveryStatus),
     // lines cut like the report's: the sender patterns read this block, and a megabyte From line is junk
-    originalHeaders: boundedText(originalHeaders.length > MAX_HEADER_BYTES ? originalHeaders.slice(0, MAX_HEADER_BYTES) : originalHeaders),
+    originalHeaders: boundedText(
+      originalHeaders.length > MAX_HEADER_BYTES ? originalHeaders.slice(0, MAX_HEADER_BYTES) : originalHeaders,
+    ),
     feedbackReport,
     parts: mail.parts,
   };
@@ -78,7 +89,7 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
  */
 export function boundedText(text: string): string {
   let long = text.length > MAX_REPORT_TEXT_CHARS;
-  for (let pos = 0; pos < text.length && !long; ) {
+  for (let pos = 0; pos < text.length && !long;) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
     long = end - pos > MAX_LINE_CHARS;
@@ -87,7 +98,7 @@ export function boundedText(text: string): string {
   if (!long) return text;
   const out: string[] = [];
   let size = 0;
-  for (let pos = 0; pos < text.length && size < MAX_REPORT_TEXT_CHARS; ) {
+  for (let pos = 0; pos < text.length && size < MAX_REPORT_TEXT_CHARS;) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
     const line = text.slice(pos, Math.min(end, pos + MAX_LINE_CHARS));
@@ -105,7 +116,8 @@ function isAttachment(part: MimePart): boolean {
 
 /** The markers as one alternation: one regex run per line instead of one per marker (all are /i, no flags else). */
 const ANY_ORIGINAL_MARKER = new RegExp(ORIGINAL_MESSAGE_MARKERS.map((re) => `(?:${re.source})`).join('|'), 'i');
-if (ORIGINAL_MESSAGE_MARKERS.some((re) => re.flags !== 'i')) throw new Error('markers.ts: every marker is written with the i flag and no other');
+if (ORIGINAL_MESSAGE_MARKERS.some((re) => re.flags !== 'i'))
+  throw new Error('markers.ts: every marker is written with the i flag and no other');
 
 /** Offset of the first line that starts the inline original, or -1. */
 function findOriginalMarker(text: string): number {
@@ -128,4 +140,3 @@ function headerBlockOf(text: string): string {
   const block = end === -1 ? start : start.slice(0, end);
   return /^[!-9;-~]+[ \t]*:/.test(block) ? block : '';
 }
-

@@ -22,7 +22,9 @@ const FAILED_RECIPIENTS = new RegExp(ADDR, 'g');
 
 export function parseReport(msg: BounceMessage, mtaKind: string, rules: ReportRules = {}): DsnFields | null {
   const textRules: TextRules = {
-    recipientLines: rules.recipientLines ? [...rules.recipientLines, ...GENERIC_RECIPIENT_LINES] : GENERIC_RECIPIENT_LINES,
+    recipientLines: rules.recipientLines
+      ? [...rules.recipientLines, ...GENERIC_RECIPIENT_LINES]
+      : GENERIC_RECIPIENT_LINES,
     start: rules.start,
   };
   const dsText = rules.ignoreDeliveryStatus ? '' : msg.deliveryStatus || inlineDeliveryStatus(msg.text);
@@ -34,13 +36,17 @@ export function parseReport(msg: BounceMessage, mtaKind: string, rules: ReportRu
     // the MTA's X-Failed-Recipients header names someone else, the header is right
     const failed = failedRecipientsHeader(msg);
     const addressee = (header(msg.headers, 'to') ?? '').toLowerCase();
-    if (failed.length > 0 && recipients.every((r) => !failed.includes(r.recipient) && addressee.includes(r.recipient))) recipients = [];
+    if (failed.length > 0 && recipients.every((r) => !failed.includes(r.recipient) && addressee.includes(r.recipient)))
+      recipients = [];
   } else if (recipients.some((r) => !r.diagnostic || !r.status || !r.command)) {
     const fromText = scanText(msg.text, textRules, msg.subject);
     const cut = mayBeCutShort(msg, dsText);
     enrich(recipients, fromText, cut ? dsText : '');
     // cut mid-line inside the delivery-status part: the groups after the cut are gone, the text still names them
-    if (!dsText.endsWith('\n')) recipients.push(...fromText.filter((t) => !recipients.some((r) => r.recipient.toLowerCase() === t.recipient.toLowerCase())));
+    if (!dsText.endsWith('\n'))
+      recipients.push(
+        ...fromText.filter((t) => !recipients.some((r) => r.recipient.toLowerCase() === t.recipient.toLowerCase())),
+      );
   }
   if (recipients.length === 0) recipients = fromFailedRecipientsHeader(msg, rules.start);
   if (recipients.length === 0) recipients = fromOriginalTo(msg, rules.start);
@@ -67,7 +73,9 @@ function enrich(recipients: DsnRecipient[], fromText: DsnRecipient[], dsText = '
   const byAddr = new Map(fromText.map((r) => [r.recipient.toLowerCase(), r]));
   const last = recipients[recipients.length - 1];
   for (const r of recipients) {
-    const t = byAddr.get(r.recipient.toLowerCase()) ?? (recipients.length === 1 && fromText.length === 1 ? fromText[0] : undefined);
+    const t =
+      byAddr.get(r.recipient.toLowerCase()) ??
+      (recipients.length === 1 && fromText.length === 1 ? fromText[0] : undefined);
     if (!t) continue;
     if (r === last && cutShort(r.diagnostic, t.diagnostic, dsText)) {
       r.diagnostic = t.diagnostic;
@@ -117,7 +125,10 @@ function commandsFromTranscript(recipients: DsnRecipient[], text: string): void 
   let lower: string | undefined;
   for (const r of recipients) {
     if (r.command) continue;
-    r.command = t.byRecipient.get(r.recipient.toLowerCase()) || commandIn(paragraphAbout(text, (lower ??= text.toLowerCase()), r.recipient)) || t.general;
+    r.command =
+      t.byRecipient.get(r.recipient.toLowerCase()) ||
+      commandIn(paragraphAbout(text, (lower ??= text.toLowerCase()), r.recipient)) ||
+      t.general;
   }
 }
 

@@ -14,8 +14,17 @@ export interface DeliveryStatus {
 }
 
 const PER_RECIPIENT = new Set([
-  'original-recipient', 'final-recipient', 'action', 'status', 'remote-mta', 'diagnostic-code',
-  'last-attempt-date', 'final-log-id', 'will-retry-until', 'x-actual-recipient', 'x-supplementary-info',
+  'original-recipient',
+  'final-recipient',
+  'action',
+  'status',
+  'remote-mta',
+  'diagnostic-code',
+  'last-attempt-date',
+  'final-log-id',
+  'will-retry-until',
+  'x-actual-recipient',
+  'x-supplementary-info',
   ...POWERMTA_RECIPIENT_FIELDS,
 ]);
 
@@ -57,7 +66,8 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
     const first = seen.get(key);
     if (first) {
       // the same recipient twice (a split group): fill what the first one lacked
-      for (const k of ['action', 'status', 'diagnostic', 'remoteMta', 'command'] as const) if (!first[k]) first[k] = r[k];
+      for (const k of ['action', 'status', 'diagnostic', 'remoteMta', 'command'] as const)
+        if (!first[k]) first[k] = r[k];
       if (!first.replyCode) first.replyCode = r.replyCode;
       first.lastAttemptDate ??= r.lastAttemptDate;
       continue;
@@ -100,7 +110,9 @@ function* fieldsOf(text: string): Generator<[string, string]> {
 
 function toRecipient(f: Map<string, string>): DsnRecipient | null {
   // Final-Recipient first; a source route or a host without a dot loses to a usable Original-Recipient
-  const candidates = ['final-recipient', 'x-actual-recipient', 'original-recipient'].map((k) => addressOf(f.get(k) ?? '')).filter(Boolean);
+  const candidates = ['final-recipient', 'x-actual-recipient', 'original-recipient']
+    .map((k) => addressOf(f.get(k) ?? ''))
+    .filter(Boolean);
   const recipient = candidates.find((a) => /@(?:[^.@\s]+\.)+[^.@\s]+$|@\[/.test(a)) ?? candidates[0];
   if (!recipient) return null;
   const diagnostic = unfold(stripDiagnosticType(f.get('diagnostic-code') ?? ''));
@@ -126,7 +138,10 @@ function toRecipient(f: Map<string, string>): DsnRecipient | null {
 const ACTIONS = new Set(['failed', 'delayed', 'delivered', 'relayed', 'expanded', 'deliverable', 'expired']);
 
 function actionOf(value: string): string {
-  const action = value.trim().toLowerCase().replace(/\s*\(.*$/, '');
+  const action = value
+    .trim()
+    .toLowerCase()
+    .replace(/\s*\(.*$/, '');
   return ACTIONS.has(action) ? action : '';
 }
 
@@ -135,7 +150,10 @@ const MAX_ADDRESS_CHARS = 64 + 1 + 255;
 /** "rfc822; <User@Example.com>" → "User@Example.com"; '' when no address. */
 export function addressOf(value: string): string {
   // "rfc822;" type prefix and an RFC 821 source route ("@relay.example:user@host") go
-  const v = value.replace(/^\s*[\w.-]+\s*;\s*/, '').trim().replace(/^<?(?:@[^:,\s]+,?)+:/, '');
+  const v = value
+    .replace(/^\s*[\w.-]+\s*;\s*/, '')
+    .trim()
+    .replace(/^<?(?:@[^:,\s]+,?)+:/, '');
   // a quoted local part ("john..doe"@example.net) keeps its quotes: without them it is not an address
   const quoted = /("[^"\n]+"@[^\s<>"';,()]+)/.exec(v);
   if (quoted) return quoted[1].replace(/[>.]+$/, '');

@@ -28,9 +28,11 @@ const MAX_DIAG_LINES = 12;
 /** Lines of only rule characters separate sections like blank lines do. */
 const SEPARATOR = /^\s*[-=_*#~]{5,}\s*$/;
 /** RFC 3464 field lines printed inside the text part (some MTAs inline the report). */
-const DS_FIELD = /^(?:Reporting-MTA|Final-Recipient|Original-Recipient|Action|Status|Remote-MTA|Diagnostic-Code|Arrival-Date|Last-Attempt-Date|X-Postfix-[\w-]+)\s*:/i;
+const DS_FIELD =
+  /^(?:Reporting-MTA|Final-Recipient|Original-Recipient|Action|Status|Remote-MTA|Diagnostic-Code|Arrival-Date|Last-Attempt-Date|X-Postfix-[\w-]+)\s*:/i;
 /** Paragraphs that only say "this is a bounce"; never a diagnostic. */
-const BOILERPLATE = /^\s*(?:this (?:message was created automatically|is the mail system|is an automatically generated|is the qmail-send program|is a delivery status notification)|hi[.!]|a message that you sent could not be delivered|i'm sorry to have to inform you|for further assistance, please send mail to postmaster|if you do so, please include this problem report|the mail system\s*$)/i;
+const BOILERPLATE =
+  /^\s*(?:this (?:message was created automatically|is the mail system|is an automatically generated|is the qmail-send program|is a delivery status notification)|hi[.!]|a message that you sent could not be delivered|i'm sorry to have to inform you|for further assistance, please send mail to postmaster|if you do so, please include this problem report|the mail system\s*$)/i;
 
 interface Entry {
   addr: string;
@@ -95,7 +97,8 @@ export function scanText(text: string, rules: TextRules, subject = ''): DsnRecip
 }
 
 /** Header lines of a quoted original (ids and senders, not recipients). */
-const HEADER_LIKE = /^\s*(?:>>>\s*)?(?:mail from|ehlo|helo)\b|^\s*(?:message-id|in-reply-to|references|from|sender|reply-to|return-path|received|date|subject|cc|bcc|envelope-from|dkim-signature|list-[\w-]+|x-[\w-]+|resent-[\w-]+|errors-to|content-id)\s*:/i;
+const HEADER_LIKE =
+  /^\s*(?:>>>\s*)?(?:mail from|ehlo|helo)\b|^\s*(?:message-id|in-reply-to|references|from|sender|reply-to|return-path|received|date|subject|cc|bcc|envelope-from|dkim-signature|list-[\w-]+|x-[\w-]+|resent-[\w-]+|errors-to|content-id)\s*:/i;
 
 /** Recipient lines are short; longer ones (HTML blobs, base64) are never tried, which keeps the scan linear. */
 const MAX_RECIPIENT_LINE = 1000;
@@ -123,7 +126,12 @@ export function recipientFromReport(addr: string, text: string, subject = '', st
   const at = start ? lines.findIndex((l) => start.some((re) => re.test(l))) : -1;
   if (at !== -1) lines = lines.slice(at + 1);
   const fallback = errorParagraph(lines) || firstParagraph(lines);
-  return toRecipient({ addr: addr.toLowerCase(), lines: [] }, () => fallback, delayed, () => remoteMtaIn(text));
+  return toRecipient(
+    { addr: addr.toLowerCase(), lines: [] },
+    () => fallback,
+    delayed,
+    () => remoteMtaIn(text),
+  );
 }
 
 /** The first paragraph in the report that looks like an SMTP error (used when an address has no text of its own). */
@@ -136,7 +144,8 @@ function errorParagraph(lines: string[]): string {
   let start = at;
   while (start > 0 && at - start < 3 && lines[start - 1].trim() !== '' && !DS_FIELD.test(lines[start - 1])) start--;
   const out: string[] = [];
-  for (let i = start; i < lines.length && out.length < MAX_DIAG_LINES && lines[i].trim() !== ''; i++) out.push(lines[i]);
+  for (let i = start; i < lines.length && out.length < MAX_DIAG_LINES && lines[i].trim() !== ''; i++)
+    out.push(lines[i]);
   return unfold(out.join(' '));
 }
 

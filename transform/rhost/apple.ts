@@ -14,10 +14,12 @@ export const apple: RuleTable = {
 
 export const appleReceiver = receiver({
   table: apple,
-  brands: [{
-    provider: 'apple',
-    hosts: String.raw`icloud\.com|me\.com|mac\.com|apple\.com`,
-    texts: /icloud\.com|apple\.com|\[HME1\]|\[CS0\d\]|\[HM0\d\]/i,
-    colour: '#5f6b76',
-  }],
+  brands: [
+    {
+      provider: 'apple',
+      hosts: String.raw`icloud\.com|me\.com|mac\.com|apple\.com`,
+      texts: /icloud\.com|apple\.com|\[HME1\]|\[CS0\d\]|\[HM0\d\]/i,
+      colour: '#5f6b76',
+    },
+  ],
 });

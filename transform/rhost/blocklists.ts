@@ -13,10 +13,21 @@ export const blocklists: RuleTable = {
     // The sender's domain (not our IP) is listed: the sender was refused, as Microsoft's S8002.
     { match: /mail ?from domain is listed/i, reason: 'rejected' },
     // Domain (not IP) block lists.
-    { match: /dbl\.spamhaus|listed (?:in|on) (?:the )?Spamhaus DBL|domain .{0,60}Spamhaus DBL/i, reason: 'spamdetected' },
+    {
+      match: /dbl\.spamhaus|listed (?:in|on) (?:the )?Spamhaus DBL|domain .{0,60}Spamhaus DBL/i,
+      reason: 'spamdetected',
+    },
     // IP block lists.
-    { match: /spamhaus|barracuda|spamcop|ipcheck\.proofpoint\.com|dnsbl-lookup\.cgi|sorbs\.net|uceprotect|psbl\.surriel|mailspike|dnsbl|\bRBL\b/i, reason: 'blocked' },
-    { match: /blocked using |Blocked - see https?:|listed (?:in|on|at) (?:the |a )?(?:RBL|DNSBL|black ?list|block ?list)/i, reason: 'blocked' },
+    {
+      match:
+        /spamhaus|barracuda|spamcop|ipcheck\.proofpoint\.com|dnsbl-lookup\.cgi|sorbs\.net|uceprotect|psbl\.surriel|mailspike|dnsbl|\bRBL\b/i,
+      reason: 'blocked',
+    },
+    {
+      match:
+        /blocked using |Blocked - see https?:|listed (?:in|on|at) (?:the |a )?(?:RBL|DNSBL|black ?list|block ?list)/i,
+      reason: 'blocked',
+    },
   ],
   listedIp: [
     re(String.raw`client host ${IP_BRACKETED}`),

@@ -29,6 +29,11 @@ export const unitedInternetReceiver = receiver({
       texts: /\bionos\b|kundenserver\.de|perfora\.net|1und1\.de/i,
       colour: '#3b5bdb',
     },
-    { provider: 'gmx', hosts: String.raw`gmx.*|mail\.com`, texts: /postmaster\.gmx\.|\bgmx(?:\.net)? \(/i, colour: '#1b7f8c' },
+    {
+      provider: 'gmx',
+      hosts: String.raw`gmx.*|mail\.com`,
+      texts: /postmaster\.gmx\.|\bgmx(?:\.net)? \(/i,
+      colour: '#1b7f8c',
+    },
   ],
 });

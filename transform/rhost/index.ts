@@ -48,7 +48,8 @@ export function providerColour(name: string): string {
 
 /** A public suffix after a brand name: .de, .com, .co.uk, .com.au (not "live.example.org"). */
 const TLD = String.raw`(?:[a-z]{2,6}|co\.[a-z]{2}|com?\.[a-z]{2})`;
-const host = (brands: string): RegExp => new RegExp(String.raw`(?:^|\.)(?:${brands.replaceAll('.*', String.raw`\.${TLD}`)})$`);
+const host = (brands: string): RegExp =>
+  new RegExp(String.raw`(?:^|\.)(?:${brands.replaceAll('.*', String.raw`\.${TLD}`)})$`);
 
 /** Provider by host or domain name (MX host or recipient domain); first row whose pattern matches wins. */
 const HOSTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, host(b.brand.hosts)]));
@@ -61,7 +62,10 @@ const REFUSER_SIGNATURES = new PatternTable<Provider>(
   BRANDS.flatMap((b) => (b.brand.refuses ? [[b.brand.provider, b.brand.refuses] as [Provider, RegExp]] : [])),
 );
 
-const TABLE_OF = new Map<Provider, RuleTable | undefined>([...BRANDS.map((b): [Provider, RuleTable] => [b.brand.provider, b.table]), ['other', undefined]]);
+const TABLE_OF = new Map<Provider, RuleTable | undefined>([
+  ...BRANDS.map((b): [Provider, RuleTable] => [b.brand.provider, b.table]),
+  ['other', undefined],
+]);
 
 function byHost(host: string): Provider | undefined {
   const h = host.trim().toLowerCase().replace(/\.$/, '');
@@ -91,8 +95,17 @@ const WRAPPED_IP_FOR = new Map<Provider, readonly RegExp[]>();
 for (const [provider, own] of TABLE_OF) {
   const tables = own ? [own, orangeLaPoste, blocklists, generic] : [orangeLaPoste, blocklists, generic];
   TABLES_FOR.set(provider, tables);
-  LISTED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp));
-  WRAPPED_IP_FOR.set(provider, tables.flatMap((t) => t.listedIp).map(compactPattern).filter((p): p is RegExp => p !== null));
+  LISTED_IP_FOR.set(
+    provider,
+    tables.flatMap((t) => t.listedIp),
+  );
+  WRAPPED_IP_FOR.set(
+    provider,
+    tables
+      .flatMap((t) => t.listedIp)
+      .map(compactPattern)
+      .filter((p): p is RegExp => p !== null),
+  );
 }
 
 /** listedIpPatternsFor's patterns for text with its white space removed (see compactPattern). */

@@ -63,7 +63,12 @@ const rules: Rule[] = [
   { status: /^5\.7\.508$/, reason: 'ratelimited', msCode: 'status' },
   { match: /has exceeded permitted limits within/i, reason: 'ratelimited', msCode: /\b(5\.7\.508)\b/ },
   { match: /blocked using Blocklist 1|mail from IP banned/i, reason: 'blocked', msCode: 'Blocklist1' },
-  { match: /MailFrom domain is listed in Spamhaus|\bS8002\b/i, reason: 'rejected', category: 'policy', msCode: 'S8002' },
+  {
+    match: /MailFrom domain is listed in Spamhaus|\bS8002\b/i,
+    reason: 'rejected',
+    category: 'policy',
+    msCode: 'S8002',
+  },
   { match: /blocked using Spamhaus/i, reason: 'blocked' },
 
   // Authentication.
@@ -85,7 +90,12 @@ const rules: Rule[] = [
   // Recipient problems and per-recipient limits.
   { match: /\bS2017062302\b/, reason: 'userunknown', msCode: 'S2017062302' },
   // 5.4.1 is a generic code: its AS(201806281) rule number names the refusal better when printed
-  { status: /^5\.4\.1$/, match: /Recipient address rejected: Access denied/i, reason: 'userunknown', msCode: 'generic-status' },
+  {
+    status: /^5\.4\.1$/,
+    match: /Recipient address rejected: Access denied/i,
+    reason: 'userunknown',
+    msCode: 'generic-status',
+  },
   { status: /^5\.1\.10$/, reason: 'userunknown', msCode: 'status' },
   { match: /RESOLVER\.ADR\.RecipientNotFound/i, reason: 'userunknown', msCode: /\b(5\.1\.10)\b/ },
   { status: /^5\.2\.12[12]$/, reason: 'ratelimited', msCode: 'status' },
@@ -110,12 +120,16 @@ export const microsoft: RuleTable = {
 
 export const microsoftReceiver = receiver({
   table: microsoft,
-  brands: [{
-    provider: 'microsoft',
-    hosts: String.raw`protection\.outlook\.com|outlook.*|hotmail.*|live.*|msn\.com|passport\.com|messaging\.microsoft\.com|windowslive\.com`,
-    texts: /protection\.outlook\.com|postmaster\.live\.com|mail\.live\.com|sender\.office\.com|messaging\.microsoft\.com|\bA?S31[45]0\b|go\.microsoft\.com/i,
-    // Microsoft 365 refuses for itself (5.7.708 from its own low-reputation pool) inside NDRs to recipients anywhere
-    refuses: /\.(?:prod|protection)\.outlook\.com\b|(?<![\d.])(?:5\.7\.(?:5[01]\d|6[0-4]\d|7[0-5]\d)|4\.7\.[5-8]\d\d)(?![\d.])|\(A?S\d{3,11}\)|\bAS\(\d{3,12}\)/,
-    colour: '#d64545',
-  }],
+  brands: [
+    {
+      provider: 'microsoft',
+      hosts: String.raw`protection\.outlook\.com|outlook.*|hotmail.*|live.*|msn\.com|passport\.com|messaging\.microsoft\.com|windowslive\.com`,
+      texts:
+        /protection\.outlook\.com|postmaster\.live\.com|mail\.live\.com|sender\.office\.com|messaging\.microsoft\.com|\bA?S31[45]0\b|go\.microsoft\.com/i,
+      // Microsoft 365 refuses for itself (5.7.708 from its own low-reputation pool) inside NDRs to recipients anywhere
+      refuses:
+        /\.(?:prod|protection)\.outlook\.com\b|(?<![\d.])(?:5\.7\.(?:5[01]\d|6[0-4]\d|7[0-5]\d)|4\.7\.[5-8]\d\d)(?![\d.])|\(A?S\d{3,11}\)|\bAS\(\d{3,12}\)/,
+      colour: '#d64545',
+    },
+  ],
 });

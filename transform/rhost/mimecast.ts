@@ -21,5 +21,12 @@ export const mimecast: RuleTable = {
 
 export const mimecastReceiver = receiver({
   table: mimecast,
-  brands: [{ provider: 'mimecast', hosts: String.raw`mimecast\.com|mimecast-offshore\.com`, texts: /\bmimecast\.com\b/i, colour: '#0f8b8d' }],
+  brands: [
+    {
+      provider: 'mimecast',
+      hosts: String.raw`mimecast\.com|mimecast-offshore\.com`,
+      texts: /\bmimecast\.com\b/i,
+      colour: '#0f8b8d',
+    },
+  ],
 });

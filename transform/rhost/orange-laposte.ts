@@ -6,26 +6,26 @@ import type { Rule, RuleTable } from './rule.ts';
 
 /** Orange / La Poste cause number → reason. Numbers whose text is only "please try later" are left out. */
 const CAUSES: ReadonlyArray<[string, Reason]> = [
-  ['102', 'blocked'],        // source IP blocked for spam issues
-  ['103', 'blocked'],        // service refused
-  ['104', 'toomanyconn'],    // too many connections, slow down
-  ['305', 'securityerror'],  // invalid authentication code
-  ['401', 'authfailure'],    // "SPF: <ip> is not allowed to send mail"
-  ['402', 'securityerror'],  // authentication required
-  ['403', 'rejected'],       // invalid sender
-  ['405', 'rejected'],       // invalid sender
-  ['415', 'rejected'],       // invalid sender
-  ['416', 'userunknown'],    // at least one invalid recipient
-  ['417', 'mailboxfull'],    // recipient over quota
-  ['418', 'userunknown'],    // at least one invalid recipient
-  ['420', 'suspend'],        // recipient mailbox archived
-  ['421', 'rejected'],       // MAIL FROM not owned by the user
-  ['426', 'suspend'],        // recipient account blocked
-  ['505', 'systemerror'],    // "421 4.2.0 Service refusé ... OFR005_505"
-  ['506', 'spamdetected'],   // "Mail rejeté. Mail rejected. OFR_506": the content was judged spam
-  ['510', 'blocked'],        // service refused (IP)
-  ['514', 'emailtoolarge'],  // message size limit reached
-  ['999', 'blocked'],        // service refused
+  ['102', 'blocked'], // source IP blocked for spam issues
+  ['103', 'blocked'], // service refused
+  ['104', 'toomanyconn'], // too many connections, slow down
+  ['305', 'securityerror'], // invalid authentication code
+  ['401', 'authfailure'], // "SPF: <ip> is not allowed to send mail"
+  ['402', 'securityerror'], // authentication required
+  ['403', 'rejected'], // invalid sender
+  ['405', 'rejected'], // invalid sender
+  ['415', 'rejected'], // invalid sender
+  ['416', 'userunknown'], // at least one invalid recipient
+  ['417', 'mailboxfull'], // recipient over quota
+  ['418', 'userunknown'], // at least one invalid recipient
+  ['420', 'suspend'], // recipient mailbox archived
+  ['421', 'rejected'], // MAIL FROM not owned by the user
+  ['426', 'suspend'], // recipient account blocked
+  ['505', 'systemerror'], // "421 4.2.0 Service refusé ... OFR005_505"
+  ['506', 'spamdetected'], // "Mail rejeté. Mail rejected. OFR_506": the content was judged spam
+  ['510', 'blocked'], // service refused (IP)
+  ['514', 'emailtoolarge'], // message size limit reached
+  ['999', 'blocked'], // service refused
 ];
 
 const rules: Rule[] = CAUSES.map(([cause, reason]) => ({

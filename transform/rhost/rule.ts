@@ -95,7 +95,13 @@ export function msCodeOf(rule: Rule, s: Subject): string {
   if (spec === undefined) return '';
   if (typeof spec === 'string') return spec === 'status' || spec === 'generic-status' ? s.status : spec;
   const m = spec.exec(s.text);
-  return m ? m.slice(1).filter((g) => g !== undefined).join('').toUpperCase() : '';
+  return m
+    ? m
+        .slice(1)
+        .filter((g) => g !== undefined)
+        .join('')
+        .toUpperCase()
+    : '';
 }
 
 /**

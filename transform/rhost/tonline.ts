@@ -15,10 +15,12 @@ export const tonline: RuleTable = {
 
 export const tonlineReceiver = receiver({
   table: tonline,
-  brands: [{
-    provider: 'tonline',
-    hosts: String.raw`t-online\.de|telekom\.de|magenta\.de`,
-    texts: /t-online\.de|\(BL\)|\(NOWL\)|\(DIAL\)/i,
-    colour: '#c2187a',
-  }],
+  brands: [
+    {
+      provider: 'tonline',
+      hosts: String.raw`t-online\.de|telekom\.de|magenta\.de`,
+      texts: /t-online\.de|\(BL\)|\(NOWL\)|\(DIAL\)/i,
+      colour: '#c2187a',
+    },
+  ],
 });

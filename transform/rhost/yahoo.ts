@@ -23,10 +23,12 @@ export const yahoo: RuleTable = {
 
 export const yahooReceiver = receiver({
   table: yahoo,
-  brands: [{
-    provider: 'yahoo',
-    hosts: String.raw`yahoodns\.net|yahoo.*|ymail\.com|rocketmail\.com|aol.*|aim\.com`,
-    texts: /yahoo(?:inc)?\.com|\baol\.com|\[TSS?\d\d\]/i,
-    colour: '#7b4bd1',
-  }],
+  brands: [
+    {
+      provider: 'yahoo',
+      hosts: String.raw`yahoodns\.net|yahoo.*|ymail\.com|rocketmail\.com|aol.*|aim\.com`,
+      texts: /yahoo(?:inc)?\.com|\baol\.com|\[TSS?\d\d\]/i,
+      colour: '#7b4bd1',
+    },
+  ],
 });

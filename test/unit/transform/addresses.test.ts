@@ -3,11 +3,33 @@ import test from 'ava';
 import { domainOf, originalSender, prefixOf, sendingAccount, sendingIpOf } from '../../../transform/addresses.ts';
 import type { DsnFields, DsnRecipient, Verdict } from '../../../transform/dsn-fields.ts';
 
-const rcpt: DsnRecipient = { recipient: 'x@example.org', action: 'failed', status: '5.1.1', replyCode: 550, diagnostic: '', remoteMta: 'mx.example.org', command: 'RCPT' };
-const noList: Verdict = { reason: 'userunknown', category: 'recipient_unknown', provider: 'other', msCode: '', msRule: '', listedIp: null };
+const rcpt: DsnRecipient = {
+  recipient: 'x@example.org',
+  action: 'failed',
+  status: '5.1.1',
+  replyCode: 550,
+  diagnostic: '',
+  remoteMta: 'mx.example.org',
+  command: 'RCPT',
+};
+const noList: Verdict = {
+  reason: 'userunknown',
+  category: 'recipient_unknown',
+  provider: 'other',
+  msCode: '',
+  msRule: '',
+  listedIp: null,
+};
 
 function fields(headers: string, more: Partial<DsnFields> = {}): DsnFields {
-  return { mtaKind: 'postfix', reportingMta: 'mo-out01.example-hoster.net', recipients: [], original: { headers }, extra: {}, ...more };
+  return {
+    mtaKind: 'postfix',
+    reportingMta: 'mo-out01.example-hoster.net',
+    recipients: [],
+    original: { headers },
+    extra: {},
+    ...more,
+  };
 }
 
 const POSTFIX_CHAIN = [
@@ -50,7 +72,10 @@ test('sendingIpOf: a "by <reporting MTA> (IP)" hop names our outbound address', 
 });
 
 test('sendingIpOf: an IP in the Reporting-MTA field', (t) => {
-  t.is(sendingIpOf(rcpt, fields('', { reportingMta: 'mo-out03.example-hoster.net [203.0.113.3]' }), noList), '203.0.113.3');
+  t.is(
+    sendingIpOf(rcpt, fields('', { reportingMta: 'mo-out03.example-hoster.net [203.0.113.3]' }), noList),
+    '203.0.113.3',
+  );
 });
 
 test('prefixOf: /24 and /64', (t) => {
@@ -62,7 +87,10 @@ test('prefixOf: /24 and /64', (t) => {
 });
 
 test('originalSender: X-Postfix-Sender, then Return-Path, then From', (t) => {
-  t.is(originalSender(fields(POSTFIX_CHAIN, { extra: { 'x-postfix-sender': 'rfc822; Shop@Kunde-A.example' } })), 'shop@kunde-a.example');
+  t.is(
+    originalSender(fields(POSTFIX_CHAIN, { extra: { 'x-postfix-sender': 'rfc822; Shop@Kunde-A.example' } })),
+    'shop@kunde-a.example',
+  );
   t.is(originalSender(fields(POSTFIX_CHAIN)), 'shop@kunde-a.example');
   t.is(originalSender(fields('Return-Path: <>\nFrom: "Shop A" <info@kunde-a.example>')), 'info@kunde-a.example');
   t.is(originalSender(fields('')), '');
@@ -73,14 +101,21 @@ test('sendingAccount: Postfix (Authenticated sender: …)', (t) => {
 });
 
 test('sendingAccount: Exim esmtpsa with envelope-from', (t) => {
-  const h = 'Received: from [192.0.2.201] (helo=[192.168.178.20])\n\tby mo-out03.example-hoster.net with esmtpsa  (TLS1.3) tls TLS_AES_256_GCM_SHA384\n\t(Exim 4.96)\n\t(envelope-from <info@kunde-b.example>)\n\tid 1tQx64-0091E1-07';
+  const h =
+    'Received: from [192.0.2.201] (helo=[192.168.178.20])\n\tby mo-out03.example-hoster.net with esmtpsa  (TLS1.3) tls TLS_AES_256_GCM_SHA384\n\t(Exim 4.96)\n\t(envelope-from <info@kunde-b.example>)\n\tid 1tQx64-0091E1-07';
   t.is(sendingAccount(fields(h)), 'info@kunde-b.example');
   t.is(sendingAccount(fields(h.replace('esmtpsa', 'esmtps'))), '', 'not authenticated: no account');
 });
 
 test('sendingAccount: cPanel headers', (t) => {
-  t.is(sendingAccount(fields('X-Get-Message-Sender-Via: server1.example.net: authenticated_id: webshop@kunde-c.example')), 'webshop@kunde-c.example');
-  t.is(sendingAccount(fields('X-Authenticated-Sender: server1.example.net: news@kunde-d.example')), 'news@kunde-d.example');
+  t.is(
+    sendingAccount(fields('X-Get-Message-Sender-Via: server1.example.net: authenticated_id: webshop@kunde-c.example')),
+    'webshop@kunde-c.example',
+  );
+  t.is(
+    sendingAccount(fields('X-Authenticated-Sender: server1.example.net: news@kunde-d.example')),
+    'news@kunde-d.example',
+  );
   t.is(sendingAccount(fields('Subject: hi')), '');
 });
 

@@ -4,7 +4,8 @@ import test from 'ava';
 import { htmlToText } from '../../../transform/dsn/html-text.ts';
 
 test('an NDR layout becomes lines of words', (t) => {
-  const html = '<html><head><style>p { color: red }</style></head><body><p>Delivery has failed<br>to <b>x@example.org</b></p>' +
+  const html =
+    '<html><head><style>p { color: red }</style></head><body><p>Delivery has failed<br>to <b>x@example.org</b></p>' +
     '<!-- a comment --><table><tr><td>Remote server</td><td>550 5.7.1</td></tr></table>&lt;ok&gt; &#65;&#x42;&nbsp;</body></html>';
   t.is(htmlToText(html), ' Delivery has failed\nto x@example.org\nRemote server 550 5.7.1 \n\n<ok> AB ');
 });

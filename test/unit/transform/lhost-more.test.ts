@@ -6,7 +6,11 @@ import { reasonsByAddress } from '../../../transform/dsn/lhost/notes.ts';
 import { fixture } from '../../helpers/lhost-table.ts';
 
 async function events(file: string) {
-  const result = await toBounceEvents(fixture(file), { receivedAt: new Date('2026-03-01T12:00:00Z') }, { maxMessageBytes: 1 << 20 });
+  const result = await toBounceEvents(
+    fixture(file),
+    { receivedAt: new Date('2026-03-01T12:00:00Z') },
+    { maxMessageBytes: 1 << 20 },
+  );
   if (result.kind !== 'ok') throw new Error(`${file}: expected events, got ${result.kind}`);
   return new Map(result.events.map((e) => [e.recipient, e]));
 }
@@ -21,7 +25,8 @@ test('Notes: the reason line above each address is its diagnostic', async (t) =>
 });
 
 test('Notes: reasonsByAddress stops at the returned message', (t) => {
-  const text = '------- Failure Reasons  --------\n\nNo route\na@example.com\n------- Returned Message --------\nTo reach us\nb@example.com\n';
+  const text =
+    '------- Failure Reasons  --------\n\nNo route\na@example.com\n------- Returned Message --------\nTo reach us\nb@example.com\n';
   t.deepEqual([...reasonsByAddress(text)], [['a@example.com', 'No route']]);
 });
 

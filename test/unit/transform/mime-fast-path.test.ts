@@ -26,7 +26,12 @@ for (const v of simple) {
   });
 }
 
-for (const v of ['text/plain; name*=utf-8\'\'%E2%82%AC.txt', 'text/plain; name="a\\"b"', 'text/plain (comment); charset=us-ascii', 'text/plain; filename*0="a"; filename*1="b"']) {
+for (const v of [
+  "text/plain; name*=utf-8''%E2%82%AC.txt",
+  'text/plain; name="a\\"b"',
+  'text/plain (comment); charset=us-ascii',
+  'text/plain; filename*0="a"; filename*1="b"',
+]) {
   test(`unusual values go to libmime: ${v}`, (t) => {
     t.is(simpleHeaderValue(v), null);
   });

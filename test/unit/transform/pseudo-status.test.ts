@@ -36,7 +36,8 @@ test('every reason has a pseudo code, and every pseudo code is recognised as one
 });
 
 test('codes a receiver writes are not pseudo codes', (t) => {
-  for (const code of ['5.0.0', '4.0.0', '5.7.1', '5.7.606', '4.7.650', '5.1.1', '']) t.false(isPseudoStatus(code), code);
+  for (const code of ['5.0.0', '4.0.0', '5.7.1', '5.7.606', '4.7.650', '5.1.1', ''])
+    t.false(isPseudoStatus(code), code);
 });
 
 test('temporary or permanent: the reply code first, then the report words, then whether the message is still queued', (t) => {

@@ -41,12 +41,22 @@ for (const [domain, mx, want] of hosts) {
 // recipient domain); brands sharing one table keep the recipient's; the receiver's words are the last resort
 const refusers: Array<[string, string, string, Provider]> = [
   ['gmail.com', 'contoso-com.mail.protection.outlook.com', '550 5.7.1 ...', 'microsoft'],
-  ['gmail.com', '', '550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. AS(7230) [AM0EUR02FT011.eop-EUR02.prod.protection.outlook.com]', 'microsoft'],
+  [
+    'gmail.com',
+    '',
+    '550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. AS(7230) [AM0EUR02FT011.eop-EUR02.prod.protection.outlook.com]',
+    'microsoft',
+  ],
   ['hotmail.com', '', '550-5.7.26 This mail has been blocked. - gsmtp', 'google'],
   ['gmail.com', '', '550 5.1.1 user unknown (sender shop@t-online.de)', 'google'],
   ['hotmail.de', 'mx.relay.example', '550 5.1.1 user unknown', 'microsoft'],
   ['web.de', 'mx00.emig.gmx.net', '', 'webde'],
-  ['kunde.example', '', '550 5.7.606 Access denied, banned sending IP [203.0.113.1]. https://sender.office.com/', 'microsoft'],
+  [
+    'kunde.example',
+    '',
+    '550 5.7.606 Access denied, banned sending IP [203.0.113.1]. https://sender.office.com/',
+    'microsoft',
+  ],
   ['kunde.example', '', '550-5.7.26 This mail has been blocked. - gsmtp', 'google'],
   ['kunde.example', '', '554 IP=203.0.113.4 - A problem occurred. (BL)', 'tonline'],
   ['kunde.example', 'eu-smtp-inbound-2.mimecast.com', '550 Invalid Recipient', 'mimecast'],
@@ -63,10 +73,16 @@ for (const [domain, mx, text, want] of refusers) {
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus/sisimai/maildir/bsd');
 const real: Array<[string, Record<string, unknown>]> = [
-  ['rhost-microsoft-01.eml', { provider: 'microsoft', ms_code: '5.7.606', category: 'ip_blocklist', listed_ip: '198.51.100.222' }],
+  [
+    'rhost-microsoft-01.eml',
+    { provider: 'microsoft', ms_code: '5.7.606', category: 'ip_blocklist', listed_ip: '198.51.100.222' },
+  ],
   ['rhost-microsoft-02.eml', { provider: 'microsoft', ms_code: '5.4.1', category: 'recipient_unknown' }],
   ['rhost-microsoft-04.eml', { provider: 'microsoft', ms_code: '5.7.509', category: 'auth_failure' }],
-  ['rhost-microsoft-05.eml', { provider: 'microsoft', ms_code: 'S3113', category: 'ip_reputation', listed_ip: '192.0.2.25' }],
+  [
+    'rhost-microsoft-05.eml',
+    { provider: 'microsoft', ms_code: 'S3113', category: 'ip_reputation', listed_ip: '192.0.2.25' },
+  ],
 ];
 for (const [file, want] of real) {
   test(`Sisimai corpus ${file}`, async (t) => {
@@ -76,7 +92,11 @@ for (const [file, want] of real) {
       t.pass();
       return;
     }
-    const result = await toBounceEvents(fs.readFileSync(full), { receivedAt: new Date(0) }, { maxMessageBytes: 1 << 24 });
+    const result = await toBounceEvents(
+      fs.readFileSync(full),
+      { receivedAt: new Date(0) },
+      { maxMessageBytes: 1 << 24 },
+    );
     t.is(result.kind, 'ok');
     if (result.kind === 'ok') t.like(result.events[0], want);
   });

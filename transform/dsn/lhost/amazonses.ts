@@ -32,7 +32,12 @@ export const amazonses: Lhost = {
   parse: (msg) => (msg.text.includes('notificationType') ? parseNotification(msg) : null) ?? dsn.parse(msg),
 };
 
-interface SesRecipient { emailAddress?: string; action?: string; status?: string; diagnosticCode?: string }
+interface SesRecipient {
+  emailAddress?: string;
+  action?: string;
+  status?: string;
+  diagnosticCode?: string;
+}
 interface SesNotification {
   Message?: unknown;
   notificationType?: string;

@@ -21,24 +21,28 @@ export interface Lhost {
 export function defineLhost(spec: LhostSpec): Lhost {
   return {
     name: spec.name,
-    matches: (msg) => spec.match.some(([where, re]) => {
-      const value = valueAt(msg, where);
-      return value !== undefined && re.test(value);
-    }),
+    matches: (msg) =>
+      spec.match.some(([where, re]) => {
+        const value = valueAt(msg, where);
+        return value !== undefined && re.test(value);
+      }),
     parse: (msg) => parseReport(msg, spec.name, spec),
   };
 }
 
 function valueAt(msg: BounceMessage, where: Where): string | undefined {
   switch (where) {
-    case 'from': return msg.from;
-    case 'subject': return msg.subject;
-    case 'text': return msg.text;
-    case 'ds': return msg.deliveryStatus;
+    case 'from':
+      return msg.from;
+    case 'subject':
+      return msg.subject;
+    case 'text':
+      return msg.text;
+    case 'ds':
+      return msg.deliveryStatus;
     default: {
       const list = msg.headers.get(where.slice(2));
       return list ? list.join('\n') : undefined;
     }
   }
 }
-

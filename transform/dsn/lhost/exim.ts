@@ -5,7 +5,10 @@ import { defineLhost } from './define.ts';
 export const exim = defineLhost({
   name: 'exim',
   match: [
-    ['text', /This message was created automatically by mail delivery software|could not be delivered to one or more of its\s+recipients/],
+    [
+      'text',
+      /This message was created automatically by mail delivery software|could not be delivered to one or more of its\s+recipients/,
+    ],
     ['subject', /^Mail delivery failed|^Warning: message .* delayed/i],
     ['h:message-id', /^<\w{6}-\w{6}-\w{2,4}@/],
     ['h:x-failed-recipients', /@/],

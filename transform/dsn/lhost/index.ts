@@ -26,8 +26,25 @@ import { sendmail } from './sendmail.ts';
 import { yahoo } from './yahoo.ts';
 
 export const LHOSTS: readonly Lhost[] = [
-  amazonses, office365, outlook, gmail, yahoo, exchange, powermta, haraka, courier, opensmtpd,
-  messagingserver, domino, notes, postfix, exim, qmail, sendmail, rfc3464Lhost, scanTextLhost,
+  amazonses,
+  office365,
+  outlook,
+  gmail,
+  yahoo,
+  exchange,
+  powermta,
+  haraka,
+  courier,
+  opensmtpd,
+  messagingserver,
+  domino,
+  notes,
+  postfix,
+  exim,
+  qmail,
+  sendmail,
+  rfc3464Lhost,
+  scanTextLhost,
 ];
 
 /** Runs the registry; null when no module found a recipient. */

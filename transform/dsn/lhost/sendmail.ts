@@ -4,7 +4,10 @@ import { defineLhost } from './define.ts';
 export const sendmail = defineLhost({
   name: 'sendmail',
   match: [
-    ['text', /-{3,} ?(?:The following addresses had permanent fatal errors|Transcript of session follows)|The original message was received at/],
+    [
+      'text',
+      /-{3,} ?(?:The following addresses had permanent fatal errors|Transcript of session follows)|The original message was received at/,
+    ],
     ['subject', /^(?:Returned mail: |Warning: could not send message for past)/i],
   ],
   recipientLines: [/^\s*<?(?<addr>[^\s<>@]+@[^\s<>]+?)>?\.\.\.\s*(?<diag>.*)$/],
