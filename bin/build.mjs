@@ -44,6 +44,18 @@ export function compiledEntry(name) {
   return pathToFileURL(path.join(DIST, manifest.entries[name])).href;
 }
 
+/**
+ * Runs an entry: dist/<name>.mjs when it is up to date with the sources, otherwise its TypeScript source (a URL)
+ * through tsx, registered here (Node 20 cannot load .ts itself, nor can its worker threads).
+ */
+export async function importEntry(name, sourceUrl) {
+  const entry = compiledEntry(name);
+  if (entry) return import(entry);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(sourceUrl);
+}
+
 /** Bundles the entries into dist/. Every file is written to a temporary name and renamed, the manifest last, so a
  *  process that starts meanwhile sees the old bundle, the new one, or none, never half a file. */
 export async function build() {

@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { connectOrExplain } from '../ingest/kafka-client.ts';
 import type { Log } from '../ingest/kafka-client.ts';
 import { assertMaildir, watchMaildir } from '../ingest/sources/maildir-watch.ts';
-import { createMetrics, startMetricsServer } from '../ingest/metrics.ts';
+import { serveMetrics } from '../ingest/metrics.ts';
 import type { MaildirWatchSummary } from '../ingest/sources/maildir-watch.ts';
 
 export interface WatchRunOptions {
@@ -48,21 +48,16 @@ export async function runMaildirWatch(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const metrics = config.metrics.port === null ? null : createMetrics('produce-watch');
-  const server =
-    metrics && config.metrics.port !== null
-      ? await startMetricsServer({
-          port: config.metrics.port,
-          host: config.metrics.host,
-          metrics,
-          ready: async () => {
-            if (stoppedBy) return { ready: false, detail: 'stopping' };
-            await assertMaildir(o.maildir);
-            return { ready: true, detail: `watching ${o.maildir}, producer connected` };
-          },
-        })
-      : null;
-  if (server) o.log(`produce.watch.metrics url=${server.url}/metrics`);
+  const { metrics, server } = await serveMetrics(
+    'produce-watch',
+    config.metrics,
+    async () => {
+      if (stoppedBy) return { ready: false, detail: 'stopping' };
+      await assertMaildir(o.maildir);
+      return { ready: true, detail: `watching ${o.maildir}, producer connected` };
+    },
+    o.log,
+  );
   let tooLargeSeen = 0;
   const started = Date.now();
   let lastLog = started;

@@ -153,6 +153,23 @@ export interface MetricsServer {
 }
 
 /** /metrics (Prometheus text), /healthz (the process answers), /readyz (the command's own check: 200 or 503). */
+/**
+ * A command's metrics and their HTTP server when a metrics port is set, logged as `<command>.metrics url=...`;
+ * both null without a port.
+ */
+export async function serveMetrics(
+  command: string,
+  where: { port: number | null; host: string },
+  ready: () => Promise<Readiness>,
+  log: (line: string) => void,
+): Promise<{ metrics: Metrics | null; server: MetricsServer | null }> {
+  if (where.port === null) return { metrics: null, server: null };
+  const metrics = createMetrics(command);
+  const server = await startMetricsServer({ port: where.port, host: where.host, metrics, ready });
+  log(`${command.replace('-', '.')}.metrics url=${server.url}/metrics`);
+  return { metrics, server };
+}
+
 export async function startMetricsServer(o: {
   port: number;
   host: string;

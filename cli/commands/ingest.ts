@@ -10,7 +10,7 @@ import { accountingLine, timestamped } from '../../ingest/accounting.ts';
 import { ingestFiles } from '../file-ingest.ts';
 import type { FileIngestSummary } from '../file-ingest.ts';
 import { countSourceFiles } from '../../ingest/sources/files.ts';
-import { createMetrics, startMetricsServer, storeAnswers } from '../../ingest/metrics.ts';
+import { serveMetrics, storeAnswers } from '../../ingest/metrics.ts';
 
 interface IngestFlags extends ConfigOverrides {
   from?: string[];
@@ -89,17 +89,7 @@ export async function runIngest(
   if (paths.length === 0) throw new ConfigError('ingest: give at least one path with --from PATH');
   const log = (line: string) => process.stderr.write(`${timestamped(line)}\n`);
   const store = await openStore(config.store);
-  const metrics = config.metrics.port === null ? null : createMetrics('ingest');
-  const server =
-    metrics && config.metrics.port !== null
-      ? await startMetricsServer({
-          port: config.metrics.port,
-          host: config.metrics.host,
-          metrics,
-          ready: () => storeAnswers(store),
-        })
-      : null;
-  if (server) log(`ingest.metrics url=${server.url}/metrics`);
+  const { metrics, server } = await serveMetrics('ingest', config.metrics, () => storeAnswers(store), log);
   try {
     await ensureSchema(store, config);
     const total = countSourceFiles(paths);

@@ -1,12 +1,5 @@
 // Worker entry: the compiled worker (dist/worker.mjs, see bin/build.mjs) when it is up to date with the sources;
-// otherwise register tsx here and import the TypeScript worker (Node 20 workers cannot load .ts).
-import { compiledEntry } from '../../bin/build.mjs';
+// otherwise the TypeScript worker through tsx.
+import { importEntry } from '../../bin/build.mjs';
 
-const entry = compiledEntry('worker');
-if (entry) {
-  await import(entry);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('./worker.ts');
-}
+await importEntry('worker', new URL('./worker.ts', import.meta.url).href);
