@@ -33,7 +33,7 @@ export function parseBounce(normalized: Buffer, depth = 0): ParseOutcome {
   if (!msg.deliveryStatus && depth === 0) {
     for (const part of mail.parts) {
       if (!part.enclosed || !ENCLOSED_REPORT.test(part.text) || !DELIVERY_STATUS_REPORT.test(part.text)) continue;
-      const inner = parseBounce(part.enclosed, depth + 1);
+      const inner = parseBounce(part.enclosed(), depth + 1);
       if (inner.kind === 'ok') return inner;
     }
   }
