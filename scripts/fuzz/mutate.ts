@@ -257,6 +257,17 @@ const GENERATORS: Record<string, (r: Rand) => string> = {
     `${HEAD}Content-Transfer-Encoding: quoted-printable\n\n${'=\n'.repeat(10_000 + int(r, 200_000))}<a@example.com> 550 5.1.1\n`,
   'long-address': (r) =>
     `${HEAD}\n<${'a'.repeat(10_000 + int(r, 300_000))}@${'b.'.repeat(int(r, 100_000))}com>: 550 5.1.1 unknown\n`,
+  // long runs of address characters or dots with no "@" where the parser looks for addresses: the delivery-status
+  // fields, X-Failed-Recipients and a transcript answer (a leading character-class run made these quadratic)
+  'field-runs': (r) => {
+    const run = pick(r, ['a', '.', '-', 'a.', '>', '"'] as const).repeat(500 + int(r, 3000));
+    const groups = Array.from(
+      { length: 1 + int(r, 60) },
+      (_, i) =>
+        `Final-Recipient: rfc822; ${pick(r, ['', 'x@', '<', '"'] as const)}${run}${i}\nAction: failed\nStatus: 5.1.1\n`,
+    ).join('\n');
+    return `${HEAD}X-Failed-Recipients: ${run}\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\n>>> RCPT TO:<a@example.com>\n<<< 550 ${run}\n--b\nContent-Type: message/delivery-status\n\n${groups}\n--b--\n`;
+  },
   'spaces-line': (r) =>
     `${HEAD}\n${' '.repeat(10_000 + int(r, 500_000))}x\nDiagnostic-Code: smtp;${' '.repeat(10_000 + int(r, 200_000))}550\n`,
 };

@@ -18,7 +18,9 @@ export interface ReportRules {
   ignoreDeliveryStatus?: boolean;
 }
 
-const FAILED_RECIPIENTS = new RegExp(ADDR, 'g');
+/** Addresses in a header; a match starts only where a run of address characters starts (the look-behind), so a long
+ *  run with no `@` is tried once, not once per character (quadratic on an 8 KiB header of junk). */
+const FAILED_RECIPIENTS = new RegExp(String.raw`(?<![^\s<>()\[\]",;:@])` + ADDR, 'g');
 
 export function parseReport(msg: BounceMessage, mtaKind: string, rules: ReportRules = {}): DsnFields | null {
   const textRules: TextRules = {

@@ -11,7 +11,8 @@ export interface TranscriptCommands {
 
 const SENT = /^\s*>>>\s+([A-Za-z]{4,8})\b(.*)$/;
 const ANSWER = /^\s*<<<\s+([45]\d\d)\b(.*)$/;
-const ADDRESS = /<?([^\s<>()[\]",;:@]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,})>?/g;
+/** An address; it starts only where a run of address characters starts, so a long run with no "@" is tried once. */
+const ADDRESS = /<?(?<![^\s<>()[\]",;:@])([^\s<>()[\]",;:@]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,})>?/g;
 
 /**
  * With PIPELINING, Sendmail prints only the last command of a batch (">>> DATA") and then every answer in the
