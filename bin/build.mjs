@@ -45,11 +45,20 @@ export function compiledEntry(name) {
 }
 
 /**
- * Runs an entry: dist/<name>.mjs when it is up to date with the sources, otherwise its TypeScript source (a URL)
- * through tsx, registered here (Node 20 cannot load .ts itself, nor can its worker threads).
+ * Runs an entry: dist/<name>.mjs when it is up to date with the sources (with `rebuild`, after bundling again when it
+ * is not), otherwise its TypeScript source (a URL) through tsx, registered here (Node 20 cannot load .ts itself, nor
+ * can its worker threads).
  */
-export async function importEntry(name, sourceUrl) {
-  const entry = compiledEntry(name);
+export async function importEntry(name, sourceUrl, { rebuild = false } = {}) {
+  let entry = compiledEntry(name);
+  if (!entry && rebuild) {
+    try {
+      await build();
+      entry = compiledEntry(name);
+    } catch {
+      // runs from the sources below
+    }
+  }
   if (entry) return import(entry);
   const { register } = await import('tsx/esm/api');
   register();

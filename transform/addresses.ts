@@ -152,7 +152,7 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
   const ours = baseDomain(BY_HOST.exec(lowest?.value ?? '')?.[1] ?? '');
   if (!ours) return '';
   for (const h of received.slice(0, -1)) {
-    const [fromPart, byPart] = splitAtBy(h.value);
+    const [fromPart = '', byPart = ''] = h.value.split(/\sby\s/i);
     if (baseDomain(FIRST_TOKEN.exec(byPart.trim())![0]) === ours) continue;
     if (!fromPart.toLowerCase().includes(ours)) continue;
     for (const m of fromPart.matchAll(FROM_IPS)) {
@@ -163,21 +163,10 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
   return '';
 }
 
-const BY_WORD = /\sby\s/gi;
 /** What `.split(/[\s([]/)[0]` gives, without splitting the rest. */
 const REPORTER_HOST = /^[^\s([]*/;
 /** What `.split(/[\s;(]/)[0]` gives, without splitting the rest. */
 const FIRST_TOKEN = /^[^\s;(]*/;
-
-/** The first two pieces of `value.split(/\sby\s/i)` without splitting the rest of the header. */
-function splitAtBy(value: string): [string, string] {
-  BY_WORD.lastIndex = 0;
-  const first = BY_WORD.exec(value);
-  if (!first) return [value, ''];
-  const start = BY_WORD.lastIndex;
-  const second = BY_WORD.exec(value);
-  return [value.slice(0, first.index), value.slice(start, second ? second.index : value.length)];
-}
 
 /** example-hoster.net for mo-out01.example-hoster.net (example.co.uk kept whole); '' for none. */
 export function baseDomain(host: string): string {

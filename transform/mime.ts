@@ -187,9 +187,8 @@ function walk(
   let text = '';
   if (contentType === 'message/rfc822' || contentType === 'message/global' || contentType === 'message/partial') {
     // Only the returned message's header block matters (sender, account, Received lines).
-    const cte = header(headers, 'content-transfer-encoding').trim().toLowerCase();
-    const decoded = cte === 'base64' || cte === 'quoted-printable' ? decodeTransfer(body, cte) : null;
-    // 7bit/8bit/binary: the body already holds the bytes; a Buffer is made only if a forwarded bounce is read
+    const decoded = decodedBody(body, headers);
+    // a Buffer of a 7bit/8bit/binary body is made only if a forwarded bounce is read
     const inner = decoded ? decoded.toString('latin1') : body;
     const enclosed = () => decoded ?? Buffer.from(body, 'latin1');
     const start = inner.startsWith('\n') ? inner.replace(/^\n+/, '') : inner;
@@ -231,19 +230,20 @@ function splitMultipart(body: string, boundary: string): string[] | null {
 }
 
 function decodeText(body: string, headers: MimeHeaders, params: Record<string, string>): string {
-  const cte = header(headers, 'content-transfer-encoding').trim().toLowerCase();
   const charset = params.charset ?? 'utf-8';
-  // 7bit/8bit/binary: the body already holds the bytes (one latin1 char each); no round trip through a Buffer
-  if (cte !== 'base64' && cte !== 'quoted-printable') return latin1ToText(body, charset);
-  const bytes = decodeTransfer(body, cte);
-  return bytesToText(bytes, charset);
+  const decoded = decodedBody(body, headers);
+  return decoded ? bytesToText(decoded, charset) : latin1ToText(body, charset);
 }
 
-function decodeTransfer(body: string, encoding: string): Buffer {
-  const cte = encoding.trim().toLowerCase();
+/**
+ * A base64 or quoted-printable body's bytes; null for 7bit/8bit/binary, whose body string already holds them (one
+ * latin1 char per byte), so they make no round trip through a Buffer.
+ */
+function decodedBody(body: string, headers: MimeHeaders): Buffer | null {
+  const cte = header(headers, 'content-transfer-encoding').trim().toLowerCase();
   if (cte === 'base64') return Buffer.from(body, 'base64');
   if (cte === 'quoted-printable') return decodeQuotedPrintable(body);
-  return Buffer.from(body, 'latin1');
+  return null;
 }
 
 function hexValue(c: number): number {
