@@ -11,30 +11,44 @@ const REPLY_THEN_ENHANCED = /(?<![\d.])[245]\d\d[ -]['"#(]?([245])\.(\d{1,3})\.(
 export function enhancedStatusIn(text: string): string {
   // "550-'5.7.1 ..." / "550 5.7.1": the code right after a reply code is the receiver's own
   // (a 2xx pair in a session transcript is an accepted step, not the error)
-  for (const paired of text.matchAll(REPLY_THEN_ENHANCED)) {
+  for (let paired = first(REPLY_THEN_ENHANCED, text); paired; paired = REPLY_THEN_ENHANCED.exec(text)) {
     if (paired[1] !== '2') return `${paired[1]}.${Number(paired[2])}.${Number(paired[3])}`;
   }
-  let first = '';
-  for (const m of text.matchAll(ENHANCED)) {
+  let found = '';
+  for (let m = first(ENHANCED, text); m; m = ENHANCED.exec(text)) {
     const code = `${m[1]}.${Number(m[2])}.${Number(m[3])}`;
-    if (!first) first = code;
+    if (!found) found = code;
     if (!code.endsWith('.0.0')) return code;
   }
-  return first;
+  return found;
 }
 
 /** The SMTP reply code in a diagnostic; prefers one of the same class as the status. 0 when none. */
 export function replyCodeIn(text: string, status = ''): number {
-  let first = 0;
+  let found = 0;
   let firstFailure = 0;
-  for (const m of text.matchAll(REPLY)) {
+  for (let m = first(REPLY, text); m; m = REPLY.exec(text)) {
     const code = Number(m[1]);
-    if (!first) first = code;
+    if (!found) found = code;
     if (!firstFailure && code >= 400) firstFailure = code;
     if (status ? m[1][0] === status[0] : code >= 400) return code;
   }
-  return firstFailure || first;
+  return firstFailure || found;
 }
+
+/** The first match of a global pattern, from the start; further calls of `re.exec` give the next ones. An exec loop
+ *  where matchAll would clone the regex and build an iterator on every call (five times the cost on a short text). */
+function first(re: RegExp, text: string): RegExpExecArray | null {
+  re.lastIndex = 0;
+  return re.exec(text);
+}
+
+/** The text names an enhanced status or a reply code: what enhancedStatusIn or replyCodeIn would find. */
+export function hasCode(text: string): boolean {
+  return ANY_ENHANCED.test(text) || ANY_REPLY.test(text);
+}
+const ANY_ENHANCED = new RegExp(ENHANCED.source);
+const ANY_REPLY = new RegExp(REPLY.source);
 
 /** Prefer the diagnostic's code when it has the same class as the Status field (or the field is missing). */
 export function bestStatus(statusField: string, diagnostic: string): string {

@@ -85,28 +85,37 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
   };
 }
 
-function* fieldsOf(text: string): Generator<[string, string]> {
+/** The fields in order, folded lines joined; ['', ''] stands for a blank line (the end of a group). */
+function fieldsOf(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
   let name = '';
   let value = '';
-  for (const line of text.split('\n')) {
+  for (let pos = 0; pos <= text.length;) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    const line = text.slice(pos, end);
+    pos = end + 1;
     if ((line.startsWith(' ') || line.startsWith('\t')) && name) {
       value += ' ' + line.trim();
       continue;
     }
-    if (name) yield [name, value.trim()];
+    if (name) out.push([name, value.trim()]);
     name = '';
     if (line.trim() === '') {
-      yield ['', ''];
+      out.push(['', '']);
       continue;
     }
-    const m = /^([A-Za-z][\w-]*)\s*:(.*)$/.exec(line);
+    const m = FIELD.exec(line);
     if (m) {
       name = m[1].toLowerCase();
       value = m[2];
     }
   }
-  if (name) yield [name, value.trim()];
+  if (name) out.push([name, value.trim()]);
+  return out;
 }
+
+const FIELD = /^([A-Za-z][\w-]*)\s*:(.*)$/;
 
 function toRecipient(f: Map<string, string>): DsnRecipient | null {
   // Final-Recipient first; a source route or a host without a dot loses to a usable Original-Recipient

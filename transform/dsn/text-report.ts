@@ -2,7 +2,8 @@
 // Linear: each line is tried against the patterns once; diagnostics are the lines that follow a recipient.
 import type { DsnRecipient } from '../dsn-fields.ts';
 import { MAX_RECIPIENTS } from '../parse-limits.ts';
-import { bestStatus, cleanDiagnostic, commandIn, enhancedStatusIn, remoteMtaIn, replyCodeIn, unfold } from './codes.ts';
+import { anyOf } from '../pattern-table.ts';
+import { bestStatus, cleanDiagnostic, commandIn, hasCode, remoteMtaIn, replyCodeIn, unfold } from './codes.ts';
 
 /** An address as bounces print it (no spaces, a dotted domain or a domain literal). */
 export const ADDR = String.raw`[^\s<>()\[\]",;:@]+@(?:[A-Za-z0-9_][A-Za-z0-9_-]*\.)+[A-Za-z0-9-]{2,}`;
@@ -15,11 +16,13 @@ export interface TextRules {
 }
 
 /** Lines saying the MTA keeps trying: the report is a delay warning, not a failure. */
-const DELAYED: readonly RegExp[] = [
+const DELAYED = anyOf([
   /will (?:keep|continue) (?:on )?trying|will be retried|will retry|is still being retried|has not yet been delivered/i,
   /delivery (?:has been )?delayed|could not be delivered .* will try again|^\s*warning: could not send message for past/i,
   /not been able to deliver .*(?:still trying|retry)/i,
-];
+])!;
+/** The subject or the text says the MTA keeps trying. */
+const isDelayNotice = (subject: string, text: string) => DELAYED.test(subject) || DELAYED.test(text);
 
 /** Lines that carry the receiver's answer when the recipient's own lines do not. */
 const ERROR_LINE = /(?:^[\s<#(]*[245]\d\d[\s-]|said:|\b[245]\.\d{1,3}\.\d{1,3}\b|returned was:|error was:|reason:)/i;
@@ -87,7 +90,7 @@ export function scanText(text: string, rules: TextRules, subject = ''): DsnRecip
     if (current.lines.length < MAX_DIAG_LINES) current.lines.push(line);
   }
   if (entries.length === 0) return [];
-  const delayed = DELAYED.some((re) => re.test(subject) || re.test(text));
+  const delayed = isDelayNotice(subject, text);
   // the report's error paragraph is needed only by an address without a code of its own: find it once, lazily
   let fallback: string | undefined;
   const fallbackOf = () => (fallback ??= errorParagraph(lines));
@@ -120,7 +123,7 @@ function matchRecipient(line: string, patterns: readonly RegExp[]): { addr: stri
 
 /** A recipient known from elsewhere (a header), with the report's error paragraph as its diagnostic. */
 export function recipientFromReport(addr: string, text: string, subject = '', start?: readonly RegExp[]): DsnRecipient {
-  const delayed = DELAYED.some((re) => re.test(subject) || re.test(text));
+  const delayed = isDelayNotice(subject, text);
   let lines = text.split('\n');
   // with a family's start marker ("The following address(es) failed:"), the words after it are about the address
   const at = start ? lines.findIndex((l) => start.some((re) => re.test(l))) : -1;
@@ -190,8 +193,4 @@ function firstParagraph(lines: string[]): string {
     if (out.length < MAX_DIAG_LINES) out.push(line);
   }
   return out.length > 0 && !BOILERPLATE.test(out[0]) ? unfold(out.join(' ')) : '';
-}
-
-function hasCode(s: string): boolean {
-  return enhancedStatusIn(s) !== '' || replyCodeIn(s) !== 0;
 }
