@@ -1,4 +1,5 @@
 // Text → SMTP facts: enhanced status, reply code, remote host, SMTP command. Patterns are data (tables below).
+import { anyOf } from '../pattern-table.ts';
 
 /** x.y.z not inside an IP address or version number. */
 const ENHANCED = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
@@ -74,7 +75,11 @@ const REMOTE_MTA: readonly RegExp[] = [
   /\bremote host\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?/i,
 ];
 
+/** All the rows in one alternation: most texts name no host, and one regex run says so (not one per row). */
+const ANY_REMOTE_MTA = anyOf(REMOTE_MTA) ?? /(?:)/;
+
 export function remoteMtaIn(text: string): string {
+  if (!ANY_REMOTE_MTA.test(text)) return '';
   for (const re of REMOTE_MTA) {
     const m = re.exec(text);
     if (m) return m[1].toLowerCase().replace(/\.$/, '');
@@ -93,8 +98,10 @@ const REPORTING_MTA: readonly RegExp[] = [
 /** A bounce's From: mailer-daemon@host / postmaster@host names the reporting host too. */
 const DAEMON_FROM = /(?:mailer-daemon|postmaster|mail-daemon|mailer)@([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})/i;
 
+const ANY_REPORTING_MTA = anyOf(REPORTING_MTA) ?? /(?:)/;
+
 export function reportingMtaIn(text: string, from: string): string {
-  for (const re of REPORTING_MTA) {
+  for (const re of ANY_REPORTING_MTA.test(text) ? REPORTING_MTA : []) {
     const m = re.exec(text);
     if (m) return m[1].toLowerCase().replace(/\.$/, '');
   }
@@ -151,8 +158,13 @@ const DIAG_NOISE: readonly RegExp[] = [
   /^diagnostic[- ]code\s*:\s*(?:smtp\s*;\s*)?/i,
 ];
 
+/** The first characters DIAG_NOISE rows can match (keep in step with the table). */
+const NOISE_STARTS = '-tTeEdD';
+
 /** Drops leading furniture (separator lines, "Technical details:") from a diagnostic. */
 export function cleanDiagnostic(text: string): string {
+  // every DIAG_NOISE row is anchored and starts with one of these: other texts need no pass
+  if (!NOISE_STARTS.includes(text[0])) return joinMultiline(text);
   let out = text;
   for (let pass = 0; pass < 3; pass++) {
     const before = out;

@@ -173,6 +173,7 @@ function trimEnds(s: string, lead: string, trail: string): string {
 
 /** "rfc822; <User@Example.com>" → "User@Example.com"; '' when no address. */
 export function addressOf(value: string): string {
+  if (value === '') return ''; // an absent field: nothing to run the patterns on
   // "rfc822;" type prefix and an RFC 821 source route ("@relay.example:user@host") go
   const v = value
     .replace(/^\s*[\w.-]+\s*;\s*/, '')

@@ -16,11 +16,12 @@ export interface TextRules {
 }
 
 /** Lines saying the MTA keeps trying: the report is a delay warning, not a failure. */
-const DELAYED = anyOf([
-  /will (?:keep|continue) (?:on )?trying|will be retried|will retry|is still being retried|has not yet been delivered/i,
-  /delivery (?:has been )?delayed|could not be delivered .* will try again|^\s*warning: could not send message for past/i,
-  /not been able to deliver .*(?:still trying|retry)/i,
-])!;
+const DELAYED =
+  anyOf([
+    /will (?:keep|continue) (?:on )?trying|will be retried|will retry|is still being retried|has not yet been delivered/i,
+    /delivery (?:has been )?delayed|could not be delivered .* will try again|^\s*warning: could not send message for past/i,
+    /not been able to deliver .*(?:still trying|retry)/i,
+  ]) ?? /(?:)/;
 /** The subject or the text says the MTA keeps trying. */
 const isDelayNotice = (subject: string, text: string) => DELAYED.test(subject) || DELAYED.test(text);
 
@@ -121,6 +122,12 @@ function matchRecipient(line: string, patterns: readonly RegExp[]): { addr: stri
   return null;
 }
 
+/** A line without transcript arrows and quote marks; a line with neither '<' nor '>' has none (no regex run). */
+function withoutArrows(line: string): string {
+  if (!line.includes('>') && !line.includes('<')) return line;
+  return line.replace(/^\s*(?:>>>|<<<)\s*/, '').replace(/^\s*(?:> ?)+/, '');
+}
+
 /** A recipient known from elsewhere (a header), with the report's error paragraph as its diagnostic. */
 export function recipientFromReport(addr: string, text: string, subject = '', start?: readonly RegExp[]): DsnRecipient {
   const delayed = isDelayNotice(subject, text);
@@ -156,7 +163,7 @@ function errorParagraph(lines: string[]): string {
 function toRecipient(e: Entry, fallbackOf: () => string, delayed: boolean, remoteOf: () => string): DsnRecipient {
   const raw = e.lines.join('\n');
   // SMTP transcript arrows (">>> RCPT", "<<< 550") and "> " quoting of a forwarded bounce are not the receiver's words
-  const words = e.lines.map((l) => l.replace(/^\s*(?:>>>|<<<)\s*/, '').replace(/^\s*(?:> ?)+/, '')).join(' ');
+  const words = e.lines.map(withoutArrows).join(' ');
   let diagnostic = cleanDiagnostic(unfold(words));
   // no code of its own: the report's error paragraph goes first, the address's own words after it
   if (!hasCode(diagnostic)) {

@@ -26,7 +26,8 @@ const COMMAND_SECTION = /^-{3,}\s*SMTP command\s*\n\s*(DATA|RCPT|MAIL|EHLO|HELO)
 export function transcriptCommands(text: string, recipients: ReadonlySet<string>): TranscriptCommands {
   const out: TranscriptCommands = { byRecipient: new Map(), general: '' };
   if (!text.includes('<<<')) {
-    out.general = COMMAND_SECTION.exec(text)?.[1]?.toUpperCase() ?? '';
+    // the section's rule line needs "---": most texts have none, and the multi-line pattern is not run
+    out.general = text.includes('---') ? (COMMAND_SECTION.exec(text)?.[1]?.toUpperCase() ?? '') : '';
     return out;
   }
   const lines = text.split('\n');

@@ -22,6 +22,7 @@ const SES_DELIVERY = /\\?"notificationType\\?"\s*:\s*\\?"Delivery\\?"/;
 
 /** An SES notification that is not a bounce: a complaint (a feedback report) or a delivery; undefined else. */
 export function sesNoticeOf(text: string): 'complaint' | 'delivery' | undefined {
+  if (!text.includes('notificationType')) return undefined; // what both patterns need: one scan, no regex run
   if (SES_COMPLAINT.test(text)) return 'complaint';
   return SES_DELIVERY.test(text) ? 'delivery' : undefined;
 }
