@@ -41,7 +41,7 @@ function rowTest(where: Where, re: RegExp): (msg: BounceMessage) => boolean {
       return (msg) => re.test(msg.deliveryStatus);
     default: {
       const name = where.slice(2);
-      if (re.source === '(?:)' && !re.global && !re.sticky) return (msg) => msg.headers.has(name);
+      if (re.source === '(?:)' && !re.global && !re.sticky) return (msg) => msg.headers.get(name) !== undefined;
       return (msg) => {
         const list = msg.headers.get(name);
         return list !== undefined && re.test(list.length === 1 ? list[0] : list.join('\n'));
