@@ -40,7 +40,8 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
   let feedbackReport = false;
   let seenOriginal = false;
   const plain: string[] = [];
-  const html: string[] = [];
+  // read only when there is no plain text: most HTML parts are the alternative of a plain one
+  const html: MimePart[] = [];
   for (const part of mail.parts) {
     const ct = part.contentType;
     if (DELIVERY_STATUS.has(ct)) {
@@ -53,13 +54,15 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
     } else if (!seenOriginal && ct === 'text/plain') {
       plain.push(part.text);
     } else if (!seenOriginal && ct === 'text/html') {
-      html.push(part.text);
+      html.push(part);
     } else if (!seenOriginal && ct.startsWith('text/') && !isAttachment(part)) {
       plain.push(part.text);
     }
   }
   let text = boundedText(
-    plain.length > 0 ? plain.join('\n') : html.map((h) => htmlToText(h.slice(0, 4 * MAX_REPORT_TEXT_CHARS))).join('\n'),
+    plain.length > 0
+      ? plain.join('\n')
+      : html.map((h) => htmlToText(h.text.slice(0, 4 * MAX_REPORT_TEXT_CHARS))).join('\n'),
   );
   const cut = findOriginalMarker(text);
   if (cut !== -1) {
