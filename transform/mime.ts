@@ -147,12 +147,13 @@ class HeaderIndex implements MimeHeaders {
   }
 
   get(name: string): string[] | undefined {
-    const known = this.#values.get(name);
-    if (known) return known;
+    // most names asked for are absent (each lhost probes its own headers): the hash answers those first
     let hash = 0;
     for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) | 0;
     const list = this.#fields.get(hash);
     if (!list) return undefined;
+    const known = this.#values.get(name);
+    if (known) return known;
     let values: string[] | undefined;
     for (let k = 0; k < list.length; k += 4) {
       if (!this.#nameIs(list[k], list[k + 1], name)) continue;
