@@ -96,12 +96,13 @@ function splitEntity(entity: Buffer): { headers: MimeHeaders; body: Buffer } {
   let blockEnd = end === -1 ? entity.length : end;
   if (blockEnd > MAX_HEADER_BYTES) blockEnd = entity.lastIndexOf(LF, MAX_HEADER_BYTES) + 1;
   const body = end === -1 ? EMPTY : entity.subarray(end + (end === 0 ? 1 : 2));
-  return { headers: new HeaderIndex(entity.toString('latin1', 0, blockEnd)), body };
+  const block = entity.subarray(0, blockEnd);
+  return { headers: new HeaderIndex(block.toString('latin1'), isAscii(block)), body };
 }
 
 /** Header block (latin1 or already decoded text) → unfolded, decoded values by lower-case name. */
 export function parseHeaderBlock(block: string): MimeHeaders {
-  return new HeaderIndex(block.length > MAX_HEADER_BYTES ? block.slice(0, MAX_HEADER_BYTES) : block);
+  return new HeaderIndex(block.length > MAX_HEADER_BYTES ? block.slice(0, MAX_HEADER_BYTES) : block, false);
 }
 
 /**
@@ -114,12 +115,15 @@ export function parseHeaderBlock(block: string): MimeHeaders {
  */
 class HeaderIndex implements MimeHeaders {
   readonly #block: string;
+  /** the block is 7-bit: no value needs the 8-bit (raw UTF-8) test */
+  readonly #ascii: boolean;
   /** name hash → [nameStart, nameLength, valueStart, fieldEnd] per field, in order */
   readonly #fields = new Map<number, number[]>();
   readonly #values = new Map<string, string[]>();
 
-  constructor(block: string) {
+  constructor(block: string, ascii: boolean) {
     this.#block = block;
+    this.#ascii = ascii;
     let open: number[] | null = null;
     let pos = 0;
     const len = block.length;
@@ -183,7 +187,7 @@ class HeaderIndex implements MimeHeaders {
       if ((c === 0x20 || c === 0x09) && value.length < MAX_HEADER_VALUE_CHARS)
         value += ' ' + block.slice(pos, lineEnd).trim();
     }
-    return decodeHeaderValue(value.trim());
+    return decodeHeaderValue(value.trim(), this.#ascii);
   }
 }
 
@@ -195,9 +199,9 @@ export function header(headers: MimeHeaders, name: string): string {
   return headers.get(name)?.[0] ?? '';
 }
 
-function decodeHeaderValue(v: string): string {
+function decodeHeaderValue(v: string, ascii: boolean): string {
   if (v.length > MAX_HEADER_VALUE_CHARS) v = v.slice(0, MAX_HEADER_VALUE_CHARS);
-  if (/[\x80-\xff]/.test(v)) v = Buffer.from(v, 'latin1').toString('utf8');
+  if (!ascii && /[\x80-\xff]/.test(v)) v = Buffer.from(v, 'latin1').toString('utf8');
   if (v.includes('=?')) {
     const oneWord = decodeOneWord(v);
     if (oneWord !== null) return oneWord;
