@@ -31,7 +31,9 @@ function stripTags(html: string): string {
   const out: string[] = [];
   let i = 0;
   while (i < html.length) {
-    const lt = find('<', i);
+    // '<' and '>' are searched afresh: each search starts past the last one's answer, so together they read the
+    // text once; the finder's memory is for the needles that may be missing or far (comment and element ends)
+    const lt = lower.indexOf('<', i);
     if (lt < 0) break;
     out.push(html.slice(i, lt));
     if (lower.startsWith('<!--', lt)) {
@@ -42,7 +44,7 @@ function stripTags(html: string): string {
         continue;
       }
     }
-    const gt = find('>', lt + 1);
+    const gt = lower.indexOf('>', lt + 1);
     if (gt < 0) {
       i = lt; // an unterminated tag is kept as text
       break;
@@ -68,15 +70,18 @@ function stripTags(html: string): string {
 }
 
 export function htmlToText(html: string): string {
-  return stripTags(html.slice(0, MAX_HTML_CHARS))
-    .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{1,10}\d?);/gi, (whole, name: string) => {
-      const n = name.toLowerCase();
-      if (n.startsWith('#x')) return String.fromCodePoint(Math.min(parseInt(n.slice(2), 16), 0x10ffff) || 32);
-      if (n.startsWith('#'))
-        return n in ENTITIES ? ENTITIES[n] : String.fromCodePoint(Math.min(parseInt(n.slice(1), 10), 0x10ffff) || 32);
-      return ENTITIES[n] ?? whole;
-    })
-    .replace(/[ \t\u00a0]+/g, ' ')
-    .replace(/\n /g, '\n')
-    .replace(/\n{3,}/g, '\n\n');
+  return (
+    stripTags(html.slice(0, MAX_HTML_CHARS))
+      .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{1,10}\d?);/gi, (whole, name: string) => {
+        const n = name.toLowerCase();
+        if (n.startsWith('#x')) return String.fromCodePoint(Math.min(parseInt(n.slice(2), 16), 0x10ffff) || 32);
+        if (n.startsWith('#'))
+          return n in ENTITIES ? ENTITIES[n] : String.fromCodePoint(Math.min(parseInt(n.slice(1), 10), 0x10ffff) || 32);
+        return ENTITIES[n] ?? whole;
+      })
+      // runs of blanks become one space; a lone space is left alone (it already is one)
+      .replace(/[ \t\u00a0]{2,}|[\t\u00a0]/g, ' ')
+      .replace(/\n /g, '\n')
+      .replace(/\n{3,}/g, '\n\n')
+  );
 }

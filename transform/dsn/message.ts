@@ -40,7 +40,8 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
   let feedbackReport = false;
   let seenOriginal = false;
   const plain: string[] = [];
-  const html: string[] = [];
+  // read only when there is no plain text: most HTML parts are the alternative of a plain one
+  const html: MimePart[] = [];
   for (const part of mail.parts) {
     const ct = part.contentType;
     if (DELIVERY_STATUS.has(ct)) {
@@ -53,13 +54,15 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
     } else if (!seenOriginal && ct === 'text/plain') {
       plain.push(part.text);
     } else if (!seenOriginal && ct === 'text/html') {
-      html.push(part.text);
+      html.push(part);
     } else if (!seenOriginal && ct.startsWith('text/') && !isAttachment(part)) {
       plain.push(part.text);
     }
   }
   let text = boundedText(
-    plain.length > 0 ? plain.join('\n') : html.map((h) => htmlToText(h.slice(0, 4 * MAX_REPORT_TEXT_CHARS))).join('\n'),
+    plain.length > 0
+      ? plain.join('\n')
+      : html.map((h) => htmlToText(h.text.slice(0, 4 * MAX_REPORT_TEXT_CHARS))).join('\n'),
   );
   const cut = findOriginalMarker(text);
   if (cut !== -1) {
@@ -88,14 +91,7 @@ export function toBounceMessage(mail: ParsedMail): BounceMessage {
  * in all. Cutting lines first keeps a real line that follows a megabyte of junk on one line.
  */
 export function boundedText(text: string): string {
-  let long = text.length > MAX_REPORT_TEXT_CHARS;
-  for (let pos = 0; pos < text.length && !long;) {
-    let end = text.indexOf('\n', pos);
-    if (end === -1) end = text.length;
-    long = end - pos > MAX_LINE_CHARS;
-    pos = end + 1;
-  }
-  if (!long) return text;
+  if (text.length <= MAX_REPORT_TEXT_CHARS && !hasLongLine(text)) return text;
   const out: string[] = [];
   let size = 0;
   for (let pos = 0; pos < text.length && size < MAX_REPORT_TEXT_CHARS;) {
@@ -108,6 +104,19 @@ export function boundedText(text: string): string {
   }
   const joined = out.join('\n');
   return joined.length > MAX_REPORT_TEXT_CHARS ? joined.slice(0, MAX_REPORT_TEXT_CHARS) : joined;
+}
+
+/**
+ * A line longer than MAX_LINE_CHARS: one that runs through a whole window of MAX_LINE_CHARS + 1 characters. Each
+ * step looks back from a window's end for the last line end in it, so short lines are skipped a window at a time.
+ */
+function hasLongLine(text: string): boolean {
+  for (let pos = 0; text.length - pos > MAX_LINE_CHARS;) {
+    const lineEnd = text.lastIndexOf('\n', pos + MAX_LINE_CHARS);
+    if (lineEnd < pos) return true;
+    pos = lineEnd + 1;
+  }
+  return false;
 }
 
 function isAttachment(part: MimePart): boolean {
@@ -125,12 +134,30 @@ function findOriginalMarker(text: string): number {
   while (pos < text.length) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
-    const line = text.slice(pos, end).trim();
-    // cheap prefilter on the first letter of the markers
-    if (/^[-OoCcBbTtIi]/.test(line) && ANY_ORIGINAL_MARKER.test(line)) return pos;
+    // cheap prefilter on the first letter of the markers (a line that starts blank is trimmed first)
+    if (pos < end && mayStartMarker(text.charCodeAt(pos))) {
+      const line = text.slice(pos, end).trim();
+      if (/^[-OoCcBbTtIi]/.test(line) && ANY_ORIGINAL_MARKER.test(line)) return pos;
+    }
     pos = end + 1;
   }
   return -1;
+}
+
+/** A first character of a marker (- O C B T I, either case) or anything that trim() may remove (all below 0x21, and
+ *  every white space from U+00A0 on, checked by the slow path). */
+function mayStartMarker(c: number): boolean {
+  const lower = c | 0x20;
+  return (
+    c <= 0x20 ||
+    c >= 0xa0 ||
+    c === 0x2d ||
+    lower === 0x6f ||
+    lower === 0x63 ||
+    lower === 0x62 ||
+    lower === 0x74 ||
+    lower === 0x69
+  );
 }
 
 /** Leading header block of a message text (blank lines before it skipped); '' when it is not headers. */

@@ -25,3 +25,22 @@ test('hostile runs give their text back', (t) => {
   t.true(htmlToText('<style>'.repeat(n / 7) + 'S3150').endsWith('S3150'));
   t.notThrows(() => htmlToText('&#99999999; &#xFFFFFFF;'));
 });
+
+test('blank runs: one space each, as the plain /[ \\t\\u00a0]+/ replacement gave (5,000 generated texts)', (t) => {
+  const pieces = [' ', '  ', '\t', '\u00a0', 'a', 'word', '\n', '\n\n\n', ' \t ', '\u00a0 '];
+  let seed = 3;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let k = 0; k < 5_000; k++) {
+    let text = '';
+    for (let n = rand(20); n > 0; n--) text += pieces[rand(pieces.length)];
+    const want = text
+      .replace(/[ \t\u00a0]+/g, ' ')
+      .replace(/\n /g, '\n')
+      .replace(/\n{3,}/g, '\n\n');
+    if (htmlToText(text) !== want) return t.fail(JSON.stringify(text));
+  }
+  t.pass();
+});
