@@ -55,11 +55,15 @@ const host = (brands: string): RegExp =>
 const HOSTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, host(b.brand.hosts)]));
 
 /** Provider by the receiver's own words, when neither host nor recipient domain told us. */
-const TEXTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, b.brand.texts]));
+const TEXTS = new PatternTable<Provider>(
+  BRANDS.map((b) => [b.brand.provider, b.brand.texts]),
+  true,
+);
 
 /** The receiver's own signature in its reply: the front end that refused, a code only it writes. */
 const REFUSER_SIGNATURES = new PatternTable<Provider>(
   BRANDS.flatMap((b) => (b.brand.refuses ? [[b.brand.provider, b.brand.refuses] as [Provider, RegExp]] : [])),
+  true,
 );
 
 const TABLE_OF = new Map<Provider, RuleTable | undefined>([
