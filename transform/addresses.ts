@@ -60,9 +60,16 @@ let lastHeaders: Header[] = [];
 /** Header block → unfolded (name, value) pairs, names lower case, in order. */
 export function parseHeaders(block: string): Header[] {
   if (block === lastBlock) return lastHeaders;
+  // blocks come LF-normalised; a decoded enclosure may still carry CR (split by a pattern, the slow path)
+  const out = block.includes('\r') ? headersOfLines(block.split(/\r\n|\r|\n/)) : headersOfLfBlock(block);
+  lastBlock = block;
+  lastHeaders = out;
+  return out;
+}
+
+function headersOfLines(lines: readonly string[]): Header[] {
   const out: Header[] = [];
-  // blocks come LF-normalised; a decoded enclosure may still carry CR (split by a string is the fast path)
-  for (const line of block.includes('\r') ? block.split(/\r\n|\r|\n/) : block.split('\n')) {
+  for (const line of lines) {
     if (line === '') break;
     if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
       const last = out[out.length - 1];
@@ -72,8 +79,32 @@ export function parseHeaders(block: string): Header[] {
     const colon = line.indexOf(':');
     if (colon > 0) out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
   }
-  lastBlock = block;
-  lastHeaders = out;
+  return out;
+}
+
+/** headersOfLines(block.split('\n')) without making the lines. */
+function headersOfLfBlock(block: string): Header[] {
+  const out: Header[] = [];
+  let colon = -1; // the first colon at or after the line start, kept while ahead: lines without one stay linear
+  for (let start = 0; start <= block.length;) {
+    let end = block.indexOf('\n', start);
+    if (end < 0) end = block.length;
+    if (end === start) break; // the empty line that ends the block
+    const first = block.charCodeAt(start);
+    if (first === 0x20 || first === 0x09) {
+      const last = out[out.length - 1];
+      if (last) last.value += ' ' + block.slice(start, end).trim();
+    } else {
+      if (colon < start) colon = block.indexOf(':', start);
+      if (colon > start && colon < end) {
+        out.push({
+          name: block.slice(start, colon).trim().toLowerCase(),
+          value: block.slice(colon + 1, end).trim(),
+        });
+      }
+    }
+    start = end + 1;
+  }
   return out;
 }
 
@@ -115,17 +146,17 @@ export function sendingIpOf(
 ): string {
   void rcpt;
   if (verdict.listedIp) return verdict.listedIp;
-  // the same for every recipient of one bounce: work it out once
-  let ip = MESSAGE_IP.get(fields);
-  if (ip === undefined) {
-    ip = messageSendingIp(fields);
-    MESSAGE_IP.set(fields, ip);
+  // the same for every recipient of one bounce, and its recipients come one after another: work it out once
+  if (fields !== lastIpFields) {
+    lastIp = messageSendingIp(fields);
+    lastIpFields = fields;
   }
   // one reporting MTA sent to every recipient of the bounce: another receiver named the address it came from
-  return ip || (siblings.find((v) => v.listedIp)?.listedIp ?? '');
+  return lastIp || (siblings.find((v) => v.listedIp)?.listedIp ?? '');
 }
 
-const MESSAGE_IP = new WeakMap<DsnFields, string>();
+let lastIpFields: DsnFields | null = null;
+let lastIp = '';
 
 function messageSendingIp(fields: DsnFields): string {
   const inReporting = /[[(]\s*(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\s*[\])]/.exec(fields.reportingMta)?.[1];
@@ -170,13 +201,22 @@ const FIRST_TOKEN = /^[^\s;(]*/;
 
 /** example-hoster.net for mo-out01.example-hoster.net (example.co.uk kept whole); '' for none. */
 export function baseDomain(host: string): string {
-  const labels = host.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
+  // the last three non-empty labels, walked from the end (what split('.').filter(Boolean) would end with)
+  const h = host.toLowerCase();
+  const labels: string[] = [];
+  let end = h.length;
+  for (let i = h.length - 1; i >= -1 && labels.length < 3; i--) {
+    if (i >= 0 && h.charCodeAt(i) !== 0x2e) continue;
+    if (end > i + 1) labels.push(h.slice(i + 1, end));
+    end = i;
+  }
   if (labels.length < 2) return '';
-  const n = labels.length;
-  const take =
-    n >= 3 && labels[n - 1].length === 2 && /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/.test(labels[n - 2]) ? 3 : 2;
-  return labels.slice(-take).join('.');
+  const [last, second, third] = labels;
+  const take = third !== undefined && last.length === 2 && SECOND_LEVEL.test(second) ? 3 : 2;
+  return take === 3 ? `${third}.${second}.${last}` : `${second}.${last}`;
 }
+
+const SECOND_LEVEL = /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/;
 
 /** 198.51.100.0/24 for IPv4, 2001:db8:1:2::/64 for IPv6; '' for '' or a non-IP. */
 export function prefixOf(ip: string): string {
@@ -211,8 +251,8 @@ function firstMatch(headers: Header[], sources: ReadonlyArray<[string, RegExp]>)
     for (const h of headers) {
       if (h.name !== name) continue;
       const m = pattern.exec(h.value);
-      const value = m?.slice(1).find((g) => g);
-      if (value) return value;
+      if (!m) continue;
+      for (let g = 1; g < m.length; g++) if (m[g]) return m[g]; // the first non-empty group
     }
   }
   return '';
