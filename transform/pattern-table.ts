@@ -273,7 +273,7 @@ class LiteralScanner {
   /** ASCII code → alphabet index (0: a character no literal has, which always leads back to the root). */
   private readonly classOf = new Uint8Array(128);
   private readonly width: number;
-  private readonly delta: Int32Array;
+  private readonly delta: Uint16Array | Int32Array;
   /** non-ASCII edges of the trie, and failure links to follow for them. */
   private readonly wide: Array<Map<number, number> | undefined> = [];
   private readonly fail: Int32Array;
@@ -312,7 +312,7 @@ class LiteralScanner {
     });
     // failure links breadth first, and the full ASCII transition table
     const n = edges.length;
-    this.delta = new Int32Array(n * width);
+    this.delta = n < 0x10000 ? new Uint16Array(n * width) : new Int32Array(n * width);
     this.fail = new Int32Array(n);
     const order: number[] = [0];
     for (let k = 0; k < order.length; k++) {
@@ -340,9 +340,9 @@ class LiteralScanner {
     this.out = outs.map((o) => (o.length > 0 ? o : null));
   }
 
-  /** Per slot 1 when one of its literals occurs in text, else 0. */
-  scan(text: string): Uint8Array {
-    const hits = new Uint8Array(this.sets.length);
+  /** Per slot 1 when one of its literals occurs in text, else 0, written into hits. */
+  scan(text: string, hits: Uint8Array): void {
+    hits.fill(0);
     const { classOf, delta, width, out } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
@@ -351,7 +351,6 @@ class LiteralScanner {
       const o = out[state];
       if (o !== null) for (let k = 0; k < o.length; k++) hits[o[k]] = 1;
     }
-    return hits;
   }
 
   private wideStep(state: number, code: number): number {
@@ -369,6 +368,7 @@ class LiteralIndex {
   private readonly slotOf = new Map<string, number>();
   private scanner: LiteralScanner | null = null;
   private lastText: string | null = null;
+  /** One array for every answer: a new typed array per text costs more than the scan. */
   private lastHits: Uint8Array = new Uint8Array(0);
 
   /** A slot per pattern (shared by patterns with the same literals); -1 for a pattern without literals. */
@@ -389,11 +389,17 @@ class LiteralIndex {
     });
   }
 
-  /** Which slots' literals occur in text (the last text's answer is kept: one recipient asks several tables). */
+  /**
+   * Which slots' literals occur in text (the last text's answer is kept: one recipient asks several tables). The
+   * array is valid until hits is asked about another text: read it before the next call.
+   */
   hits(text: string): Uint8Array {
     if (text === this.lastText) return this.lastHits;
-    this.scanner ??= new LiteralScanner(this.sets);
-    this.lastHits = this.scanner.scan(text);
+    if (this.scanner === null) {
+      this.scanner = new LiteralScanner(this.sets);
+      this.lastHits = new Uint8Array(this.sets.length);
+    }
+    this.scanner.scan(text, this.lastHits);
     this.lastText = text;
     return this.lastHits;
   }
