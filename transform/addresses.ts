@@ -166,15 +166,15 @@ function messageSendingIp(fields: DsnFields): string {
 }
 
 function ipFromReceived(headers: Header[], reportingMta: string): string {
-  const received = headers.filter((h) => h.name === 'received');
+  const received: Header[] = [];
+  for (const h of headers) if (h.name === 'received') received.push(h);
   const reporter = REPORTER_HOST.exec(reportingMta.replace(/^\s*dns\s*;\s*/i, ''))![0].toLowerCase();
   // 1. a hop whose "by" names the reporting MTA together with its own address, or whose "from" names it with
   //    the address the next hop saw (a later relay, or a receiver that accepted first); internal hops skipped
-  for (const h of received) {
-    for (const part of [BY_PART.exec(h.value), FROM_PART.exec(h.value)]) {
-      if (!part?.[1] || !part[2] || !reporter || part[1].toLowerCase().replace(/\.$/, '') !== reporter) continue;
-      const ip = normaliseIp(part[2]);
-      if (isPublicIp(ip)) return ip;
+  if (reporter) {
+    for (const h of received) {
+      const ip = hopIpOf(BY_PART.exec(h.value), reporter) || hopIpOf(FROM_PART.exec(h.value), reporter);
+      if (ip) return ip;
     }
   }
   // 2. the hop where the message left our hosts: added by a foreign host, received from one of ours
@@ -192,6 +192,13 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
     }
   }
   return '';
+}
+
+/** The public IP of a BY_PART / FROM_PART match whose host is the reporter; '' otherwise. */
+function hopIpOf(part: RegExpExecArray | null, reporter: string): string {
+  if (!part?.[1] || !part[2] || part[1].toLowerCase().replace(/\.$/, '') !== reporter) return '';
+  const ip = normaliseIp(part[2]);
+  return isPublicIp(ip) ? ip : '';
 }
 
 /** What `.split(/[\s([]/)[0]` gives, without splitting the rest. */
@@ -220,6 +227,18 @@ const SECOND_LEVEL = /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/;
 
 /** 198.51.100.0/24 for IPv4, 2001:db8:1:2::/64 for IPv6; '' for '' or a non-IP. */
 export function prefixOf(ip: string): string {
+  // the recipients of one bounce share their sending IP
+  if (ip !== lastPrefixIp) {
+    lastPrefix = computePrefix(ip);
+    lastPrefixIp = ip;
+  }
+  return lastPrefix;
+}
+
+let lastPrefixIp = '';
+let lastPrefix = '';
+
+function computePrefix(ip: string): string {
   const norm = normaliseIp(ip);
   if (!norm) return '';
   const v4 = DOTTED.exec(norm);
