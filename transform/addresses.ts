@@ -3,6 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
 import { normaliseIp } from './rhost/rule.ts';
+import { requiredLiterals } from './pattern-table.ts';
 
 /** Header name → pattern whose group 1 is the sending account; first hit in header order wins. */
 const ACCOUNT_SOURCES: ReadonlyArray<[string, RegExp]> = [
@@ -257,24 +258,61 @@ export function originalSender(fields: DsnFields): string {
   const postfix = fields.extra['x-postfix-sender'] ?? fields.extra['x-original-sender'] ?? '';
   const fromDsn = /^(?:\s*rfc822\s*;)?\s*<?([^<>\s;]+@[^<>\s;]+)>?\s*$/i.exec(postfix)?.[1];
   if (fromDsn) return fromDsn.toLowerCase();
-  return firstMatch(parseHeaders(fields.original.headers), SENDER_SOURCES).toLowerCase();
+  return firstMatch(parseHeaders(fields.original.headers), SENDERS).toLowerCase();
 }
 
 /** The authenticated account that submitted the original, when a header names it; '' otherwise. */
 export function sendingAccount(fields: DsnFields): string {
-  return firstMatch(parseHeaders(fields.original.headers), ACCOUNT_SOURCES);
+  return firstMatch(parseHeaders(fields.original.headers), ACCOUNTS);
 }
 
-function firstMatch(headers: Header[], sources: ReadonlyArray<[string, RegExp]>): string {
-  for (const [name, pattern] of sources) {
-    for (const h of headers) {
-      if (h.name !== name) continue;
-      const m = pattern.exec(h.value);
+/** A source row, with the ASCII literals one of which its pattern needs (pattern-table.ts) when it has such. */
+interface Source {
+  name: string;
+  pattern: RegExp;
+  literals: readonly string[] | null;
+}
+
+function sources(rows: ReadonlyArray<[string, RegExp]>): readonly Source[] {
+  return rows.map(([name, pattern]) => {
+    const literals = requiredLiterals(pattern);
+    // a lower-cased value keeps every run of ASCII characters, so ASCII literals are found in it whenever they
+    // are in the value as the pattern reads it
+    return { name, pattern, literals: literals?.every((l) => /^[\x20-\x7e]+$/.test(l)) ? literals : null };
+  });
+}
+
+const SENDERS = sources(SENDER_SOURCES);
+const ACCOUNTS = sources(ACCOUNT_SOURCES);
+
+function firstMatch(headers: Header[], rows: readonly Source[]): string {
+  for (const { name, pattern, literals } of rows) {
+    for (let i = 0; i < headers.length; i++) {
+      if (headers[i].name !== name) continue;
+      if (literals && !containsAny(lowerValue(headers, i), literals)) continue; // the pattern cannot match
+      const m = pattern.exec(headers[i].value);
       if (!m) continue;
       for (let g = 1; g < m.length; g++) if (m[g]) return m[g]; // the first non-empty group
     }
   }
   return '';
+}
+
+let lowerFor: Header[] | null = null;
+let lowerValues: Array<string | undefined> = [];
+
+/** headers[i].value in lower case, made once per header block. */
+function lowerValue(headers: Header[], i: number): string {
+  if (headers !== lowerFor) {
+    lowerFor = headers;
+    lowerValues = [];
+  }
+  return (lowerValues[i] ??= headers[i].value.toLowerCase());
+}
+
+function containsAny(text: string, literals: readonly string[]): boolean {
+  for (const l of literals) if (text.includes(l)) return true;
+  return false;
 }
 
 /** Lower-case domain of an address; '' when there is no @. */
