@@ -81,7 +81,7 @@ export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
 /** What every precedence step may read about one recipient. */
 class Ground {
   /** the generic table's first matching row (undefined: none), looked up on first use. */
-  private generic: Rule | undefined | null = null;
+  private genericMatch: Rule | undefined | null = null;
 
   constructor(
     readonly s: Subject,
@@ -94,8 +94,8 @@ class Ground {
   ) {}
 
   genericRule(): Rule | undefined {
-    if (this.generic === null) this.generic = findRule(generic, this.s);
-    return this.generic;
+    if (this.genericMatch === null) this.genericMatch = findRule(generic, this.s);
+    return this.genericMatch;
   }
 }
 

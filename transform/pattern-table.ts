@@ -1,6 +1,6 @@
-// Rows of (value, pattern) where the first row whose pattern matches wins, with one combined alternation tried
-// first: a text that no row matches (the common case for host tables and prefilters) costs one regex run, not one
-// per row. The answer is always the plain loop's.
+// Rows of (value, pattern) where the first row whose pattern matches wins, with a prefilter tried first: one combined
+// alternation (short names such as hosts: a name that no row matches costs one regex run, not one per row), or the
+// literal prefilters below (texts). The answer is always the plain loop's.
 //
 // Literal prefilters: most rows of a text table are alternations of words ("mailbox full|over quota|..."); every
 // match of such a pattern contains one of a few literals. requiredLiterals reads them off the pattern's source, and
@@ -77,7 +77,7 @@ function asciiLower(s: string): string {
 /** Literals, ASCII letters lower-cased, one of which occurs in every string the pattern matches; null when the
  *  pattern's source uses something this reader does not know, or some alternative has no literal long enough. */
 export function requiredLiterals(pattern: RegExp): string[] | null {
-  if (/[uvy]/.test(pattern.flags)) return null;
+  if (/[guvy]/.test(pattern.flags)) return null; // g/y: a skipped test() would leave lastIndex where it was
   try {
     const reader = new SourceReader(pattern.source, pattern.flags.includes('i'));
     const piece = reader.alternation();

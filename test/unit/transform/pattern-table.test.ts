@@ -43,6 +43,7 @@ test('requiredLiterals: null when some alternative guarantees nothing or the sou
   t.is(requiredLiterals(/abc|\d+/), null);
   t.is(requiredLiterals(/(a)bc\1/), null, 'backreference');
   t.is(requiredLiterals(/abc/u), null, 'unicode mode');
+  t.is(requiredLiterals(/abc/g), null, 'a skipped test() of a global pattern would change its lastIndex');
   t.is(requiredLiterals(/a?b?/), null);
   t.is(requiredLiterals(/é+x/i), null, 'a cased non-ASCII letter under i is not a literal the scanner folds');
 });
