@@ -24,7 +24,7 @@ export function anyOf(patterns: readonly RegExp[]): RegExp | null {
 
 export class PatternTable<T> {
   private readonly any: RegExp | null;
-  private readonly slots: Int32Array | null;
+  private readonly filters: Array<Int32Array | null> | null;
 
   /** literals: prefilter rows by their literals (texts) instead of one alternation (short names such as hosts). */
   constructor(
@@ -32,16 +32,15 @@ export class PatternTable<T> {
     literals = false,
   ) {
     this.any = literals ? null : anyOf(rows.map(([, p]) => p));
-    this.slots = literals ? LITERALS.slotsFor(rows.map(([, p]) => p)) : null;
+    this.filters = literals ? LITERALS.filtersFor(rows.map(([, p]) => p)) : null;
   }
 
   /** The first row's value whose pattern matches text, or undefined. */
   first(text: string): T | undefined {
-    if (this.slots) {
+    if (this.filters) {
       const hits = LITERALS.hits(text);
       for (let i = 0; i < this.rows.length; i++) {
-        const slot = this.slots[i];
-        if ((slot < 0 || hits[slot] === 1) && this.rows[i][1].test(text)) return this.rows[i][0];
+        if (mayMatch(this.filters[i], hits) && this.rows[i][1].test(text)) return this.rows[i][0];
       }
       return undefined;
     }
@@ -56,16 +55,16 @@ export class PatternTable<T> {
 /** Shorter literals say too little (and hit too often) to be worth a slot. */
 const MIN_LITERAL = 2;
 
-/** What a piece of a pattern guarantees: `exact` when it always matches that one string; else `need`, literals one of
- *  which every match contains (null: nothing known). `empty`: it matches only the empty string (an assertion). */
+/** What a piece of a pattern guarantees: `exact` when it always matches that one string; else `clauses`, each a set
+ *  of literals one of which every match contains (all clauses hold). `empty`: it matches only the empty string. */
 interface Piece {
   exact: string | null;
-  need: string[] | null;
+  clauses: string[][];
   empty: boolean;
 }
 
-const OTHER: Piece = { exact: null, need: null, empty: false };
-const EMPTY: Piece = { exact: '', need: null, empty: true };
+const OTHER: Piece = { exact: null, clauses: [], empty: false };
+const EMPTY: Piece = { exact: '', clauses: [], empty: true };
 
 class Unsupported extends Error {}
 
@@ -74,24 +73,54 @@ function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
-/** Literals, ASCII letters lower-cased, one of which occurs in every string the pattern matches; null when the
- *  pattern's source uses something this reader does not know, or some alternative has no literal long enough. */
-export function requiredLiterals(pattern: RegExp): string[] | null {
+/** The pattern's top-level alternatives as pieces; null when the source uses something this reader does not know. */
+function alternativesOf(pattern: RegExp): Piece[] | null {
   if (/[guvy]/.test(pattern.flags)) return null; // g/y: a skipped test() would leave lastIndex where it was
   try {
     const reader = new SourceReader(pattern.source, pattern.flags.includes('i'));
-    const piece = reader.alternation();
-    if (reader.pos !== pattern.source.length) return null;
-    const need = piece.exact !== null ? literalSet(piece.exact) : piece.need;
-    return need ? [...new Set(need)] : null;
+    const branches = reader.branches();
+    return reader.pos === pattern.source.length ? branches : null;
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
   }
 }
 
-function literalSet(s: string): string[] | null {
-  return s.length >= MIN_LITERAL ? [s] : null;
+/** A piece's clauses, its exact string counted as one. */
+function clausesOf(piece: Piece): string[][] {
+  if (piece.exact === null) return piece.clauses;
+  return piece.exact.length >= MIN_LITERAL ? [[piece.exact]] : [];
+}
+
+/** Literals, ASCII letters lower-cased, one of which occurs in every string the pattern matches; null when the
+ *  pattern's source uses something this reader does not know, or some alternative has no literal long enough. */
+export function requiredLiterals(pattern: RegExp): string[] | null {
+  const branches = alternativesOf(pattern);
+  if (!branches) return null;
+  const union: string[] = [];
+  for (const b of branches) {
+    const need = best(clausesOf(b));
+    if (!need) return null;
+    union.push(...need);
+  }
+  return [...new Set(union)];
+}
+
+/**
+ * Per top-level alternative, the clauses every match of it satisfies (a clause: literals one of which occurs): a text
+ * the pattern matches satisfies every clause of some alternative. Finer than requiredLiterals ("message " and one of
+ * "too big", "too large" rather than "message " alone). null as for requiredLiterals.
+ */
+export function requiredClauses(pattern: RegExp): string[][][] | null {
+  const branches = alternativesOf(pattern);
+  if (!branches) return null;
+  const out: string[][][] = [];
+  for (const b of branches) {
+    const clauses = clausesOf(b).map((c) => [...new Set(c)]);
+    if (clauses.length === 0) return null;
+    out.push(clauses);
+  }
+  return out;
 }
 
 /** The best of several requirements that all hold: the one whose shortest literal is longest (the first on a tie). */
@@ -117,29 +146,36 @@ class SourceReader {
     private readonly caseless: boolean,
   ) {}
 
-  alternation(): Piece {
+  /** The alternatives up to the next ")" or the end. */
+  branches(): Piece[] {
     const branches = [this.sequence()];
     while (this.src[this.pos] === '|') {
       this.pos++;
       branches.push(this.sequence());
     }
+    return branches;
+  }
+
+  /** A group's alternatives as one piece: each alternative's best clause, joined into one clause. */
+  private alternation(): Piece {
+    const branches = this.branches();
     if (branches.length === 1) return branches[0];
     const union: string[] = [];
     for (const b of branches) {
-      const need = b.exact !== null ? literalSet(b.exact) : b.need;
+      const need = best(clausesOf(b));
       if (!need) return OTHER;
       union.push(...need);
     }
-    return { exact: null, need: union, empty: false };
+    return { exact: null, clauses: [union], empty: false };
   }
 
   private sequence(): Piece {
     let run = '';
     let allExact = true;
     let allEmpty = true;
-    const needs: string[][] = [];
+    const clauses: string[][] = [];
     const endRun = (): void => {
-      if (run.length >= MIN_LITERAL) needs.push([run]);
+      if (run.length >= MIN_LITERAL) clauses.push([run]);
       run = '';
     };
     while (this.pos < this.src.length && this.src[this.pos] !== '|' && this.src[this.pos] !== ')') {
@@ -154,19 +190,18 @@ class SourceReader {
         }
         allExact = false;
         endRun();
-        if (atom.need) needs.push(atom.need);
+        clauses.push(...atom.clauses);
         continue;
       }
       allExact = false;
       endRun();
       if (q.min === 0 || atom.empty) continue;
       allEmpty = false;
-      const need = atom.exact !== null ? literalSet(atom.exact) : atom.need;
-      if (need) needs.push(need);
+      clauses.push(...clausesOf(atom));
     }
-    if (allExact) return allEmpty && run === '' ? EMPTY : { exact: run, need: null, empty: false };
+    if (allExact) return allEmpty && run === '' ? EMPTY : { exact: run, clauses: [], empty: false };
     endRun();
-    return { exact: null, need: best(needs), empty: false };
+    return { exact: null, clauses, empty: false };
   }
 
   /** ?, *, +, {n}, {n,}, {n,m} and a lazy ? after them; null when none follows. */
@@ -255,11 +290,11 @@ class SourceReader {
 
   private char(c: string): Piece {
     const code = c.charCodeAt(0);
-    if (code < 0x80) return { exact: asciiLower(c), need: null, empty: false };
+    if (code < 0x80) return { exact: asciiLower(c), clauses: [], empty: false };
     // with the i flag a non-ASCII letter also matches its other case, which the scanner does not fold; characters
     // without case (CJK, kana) are themselves
     if (this.caseless && !(code >= 0x3000 && code <= 0x9fff)) return OTHER;
-    return { exact: c, need: null, empty: false };
+    return { exact: c, clauses: [], empty: false };
   }
 }
 
@@ -358,22 +393,31 @@ class LiteralIndex {
   /** One array for every answer: a new typed array per text costs more than the scan. */
   private lastHits: Uint8Array = new Uint8Array(0);
 
-  /** A slot per pattern (shared by patterns with the same literals); -1 for a pattern without literals. */
-  slotsFor(patterns: readonly (RegExp | undefined)[]): Int32Array {
-    return Int32Array.from(patterns, (p) => {
-      const literals = p ? requiredLiterals(p) : null;
-      if (!literals) return -1;
-      const key = literals.join('\u0000');
-      let slot = this.slotOf.get(key);
-      if (slot === undefined) {
-        slot = this.sets.length;
-        this.sets.push(literals);
-        this.slotOf.set(key, slot);
-        this.scanner = null;
-        this.lastText = null;
-      }
-      return slot;
+  /**
+   * Per pattern, its prefilter (requiredClauses as slots: per alternative its clause count, then its clause slots;
+   * slots shared by equal clauses), or null for a pattern without one, which must always be tried.
+   */
+  filtersFor(patterns: readonly (RegExp | undefined)[]): Array<Int32Array | null> {
+    return patterns.map((p) => {
+      const branches = p ? requiredClauses(p) : null;
+      if (!branches) return null;
+      const filter: number[] = [];
+      for (const clauses of branches) filter.push(clauses.length, ...clauses.map((c) => this.slotOfClause(c)));
+      return Int32Array.from(filter);
     });
+  }
+
+  private slotOfClause(literals: string[]): number {
+    const key = literals.join('\u0000');
+    let slot = this.slotOf.get(key);
+    if (slot === undefined) {
+      slot = this.sets.length;
+      this.sets.push(literals);
+      this.slotOf.set(key, slot);
+      this.scanner = null;
+      this.lastText = null;
+    }
+    return slot;
   }
 
   /**
@@ -393,3 +437,21 @@ class LiteralIndex {
 }
 
 export const LITERALS = new LiteralIndex();
+
+/** Whether a text with these hits can match the filter's pattern: every clause of some alternative is hit. */
+export function mayMatch(filter: Int32Array | null, hits: Uint8Array): boolean {
+  if (filter === null) return true;
+  for (let i = 0; i < filter.length;) {
+    const end = i + 1 + filter[i];
+    let all = true;
+    for (let k = i + 1; k < end; k++) {
+      if (hits[filter[k]] !== 1) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+    i = end;
+  }
+  return false;
+}

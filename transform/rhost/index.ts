@@ -10,7 +10,7 @@ import { mimecastReceiver } from './mimecast.ts';
 import { orangeLaPoste } from './orange-laposte.ts';
 import type { Brand } from './receiver.ts';
 import { compactPattern, listedIpOf, type RuleTable } from './rule.ts';
-import { LITERALS, PatternTable } from '../pattern-table.ts';
+import { LITERALS, mayMatch, PatternTable } from '../pattern-table.ts';
 import { tonlineReceiver } from './tonline.ts';
 import { yahooReceiver } from './yahoo.ts';
 
@@ -136,17 +136,17 @@ export function listedIpPatternsFor(provider: Provider): readonly RegExp[] {
   return LISTED_IP_FOR.get(provider)!;
 }
 
-const LISTED_IP_SLOTS = new Map(
-  [...LISTED_IP_FOR].map(([provider, patterns]) => [provider, LITERALS.slotsFor(patterns)]),
+const LISTED_IP_FILTERS = new Map(
+  [...LISTED_IP_FOR].map(([provider, patterns]) => [provider, LITERALS.filtersFor(patterns)]),
 );
 
 /** listedIpOf(listedIpPatternsFor(provider), text), skipping patterns whose literals the text lacks. */
 export function listedIpFor(provider: Provider, text: string): string | null {
   const patterns = LISTED_IP_FOR.get(provider)!;
-  const slots = LISTED_IP_SLOTS.get(provider)!;
+  const filters = LISTED_IP_FILTERS.get(provider)!;
   const hits = LITERALS.hits(text);
   for (let i = 0; i < patterns.length; i++) {
-    if (slots[i] >= 0 && hits[slots[i]] !== 1) continue;
+    if (!mayMatch(filters[i], hits)) continue;
     const ip = listedIpOf([patterns[i]], text);
     if (ip) return ip;
   }

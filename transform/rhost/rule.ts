@@ -1,7 +1,7 @@
 // The shape of a receiver rule row, and the one matcher that walks a table of them.
 import ipaddr from 'ipaddr.js';
 import type { Category, Reason } from '../vocabulary.ts';
-import { LITERALS } from '../pattern-table.ts';
+import { LITERALS, mayMatch } from '../pattern-table.ts';
 
 /** What the rules look at, derived once per recipient. */
 export interface Subject {
@@ -68,27 +68,26 @@ export function ruleMatches(rule: Rule, s: Subject): boolean {
 }
 
 export function findRule(table: RuleTable, s: Subject): Rule | undefined {
-  const slots = literalSlots(table);
+  const filters = literalFilters(table);
   const hits = LITERALS.hits(s.text);
   const rules = table.rules;
   for (let i = 0; i < rules.length; i++) {
-    const slot = slots[i];
-    // a row whose text pattern has literals, none of which the text holds, cannot match
-    if ((slot < 0 || hits[slot] === 1) && ruleMatches(rules[i], s)) return rules[i];
+    // a row whose text pattern needs literals the text lacks cannot match
+    if (mayMatch(filters[i], hits) && ruleMatches(rules[i], s)) return rules[i];
   }
   return undefined;
 }
 
-const SLOTS = new WeakMap<RuleTable, Int32Array>();
+const FILTERS = new WeakMap<RuleTable, Array<Int32Array | null>>();
 
-/** Per row, the literal prefilter slot of its text pattern (pattern-table.ts); -1 when the row has none. */
-function literalSlots(table: RuleTable): Int32Array {
-  let slots = SLOTS.get(table);
-  if (slots === undefined || slots.length !== table.rules.length) {
-    slots = LITERALS.slotsFor(table.rules.map((r) => r.match));
-    SLOTS.set(table, slots);
+/** Per row, the literal prefilter of its text pattern (pattern-table.ts); null when the row has none. */
+function literalFilters(table: RuleTable): Array<Int32Array | null> {
+  let filters = FILTERS.get(table);
+  if (filters === undefined || filters.length !== table.rules.length) {
+    filters = LITERALS.filtersFor(table.rules.map((r) => r.match));
+    FILTERS.set(table, filters);
   }
-  return slots;
+  return filters;
 }
 
 export function msCodeOf(rule: Rule, s: Subject): string {
