@@ -77,6 +77,7 @@ function byHost(host: string): Provider | undefined {
   if (known !== undefined || BY_HOST.has(host)) return known;
   const h = host.trim().toLowerCase().replace(/\.$/, '');
   const provider = h ? HOSTS.first(h) : undefined;
+  if (host.length > 255) return provider; // no host name is longer (DNS): junk is not kept
   if (BY_HOST.size >= BY_HOST_MAX) BY_HOST.clear();
   BY_HOST.set(host, provider);
   return provider;
