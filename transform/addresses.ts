@@ -3,6 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
 import { normaliseIp } from './rhost/rule.ts';
+import { requiredLiterals } from './pattern-table.ts';
 
 /** Header name → pattern whose group 1 is the sending account; first hit in header order wins. */
 const ACCOUNT_SOURCES: ReadonlyArray<[string, RegExp]> = [
@@ -60,9 +61,16 @@ let lastHeaders: Header[] = [];
 /** Header block → unfolded (name, value) pairs, names lower case, in order. */
 export function parseHeaders(block: string): Header[] {
   if (block === lastBlock) return lastHeaders;
+  // blocks come LF-normalised; a decoded enclosure may still carry CR (split by a pattern, the slow path)
+  const out = block.includes('\r') ? headersOfLines(block.split(/\r\n|\r|\n/)) : headersOfLfBlock(block);
+  lastBlock = block;
+  lastHeaders = out;
+  return out;
+}
+
+function headersOfLines(lines: readonly string[]): Header[] {
   const out: Header[] = [];
-  // blocks come LF-normalised; a decoded enclosure may still carry CR (split by a string is the fast path)
-  for (const line of block.includes('\r') ? block.split(/\r\n|\r|\n/) : block.split('\n')) {
+  for (const line of lines) {
     if (line === '') break;
     if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
       const last = out[out.length - 1];
@@ -72,8 +80,32 @@ export function parseHeaders(block: string): Header[] {
     const colon = line.indexOf(':');
     if (colon > 0) out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
   }
-  lastBlock = block;
-  lastHeaders = out;
+  return out;
+}
+
+/** headersOfLines(block.split('\n')) without making the lines. */
+function headersOfLfBlock(block: string): Header[] {
+  const out: Header[] = [];
+  let colon = -1; // the first colon at or after the line start, kept while ahead: lines without one stay linear
+  for (let start = 0; start <= block.length;) {
+    let end = block.indexOf('\n', start);
+    if (end < 0) end = block.length;
+    if (end === start) break; // the empty line that ends the block
+    const first = block.charCodeAt(start);
+    if (first === 0x20 || first === 0x09) {
+      const last = out[out.length - 1];
+      if (last) last.value += ' ' + block.slice(start, end).trim();
+    } else {
+      if (colon < start) colon = block.indexOf(':', start);
+      if (colon > start && colon < end) {
+        out.push({
+          name: block.slice(start, colon).trim().toLowerCase(),
+          value: block.slice(colon + 1, end).trim(),
+        });
+      }
+    }
+    start = end + 1;
+  }
   return out;
 }
 
@@ -115,17 +147,17 @@ export function sendingIpOf(
 ): string {
   void rcpt;
   if (verdict.listedIp) return verdict.listedIp;
-  // the same for every recipient of one bounce: work it out once
-  let ip = MESSAGE_IP.get(fields);
-  if (ip === undefined) {
-    ip = messageSendingIp(fields);
-    MESSAGE_IP.set(fields, ip);
+  // the same for every recipient of one bounce, and its recipients come one after another: work it out once
+  if (fields !== lastIpFields) {
+    lastIp = messageSendingIp(fields);
+    lastIpFields = fields;
   }
   // one reporting MTA sent to every recipient of the bounce: another receiver named the address it came from
-  return ip || (siblings.find((v) => v.listedIp)?.listedIp ?? '');
+  return lastIp || (siblings.find((v) => v.listedIp)?.listedIp ?? '');
 }
 
-const MESSAGE_IP = new WeakMap<DsnFields, string>();
+let lastIpFields: DsnFields | null = null;
+let lastIp = '';
 
 function messageSendingIp(fields: DsnFields): string {
   const inReporting = /[[(]\s*(?:IPv6:)?([0-9A-Fa-f:.]{3,45})\s*[\])]/.exec(fields.reportingMta)?.[1];
@@ -135,15 +167,15 @@ function messageSendingIp(fields: DsnFields): string {
 }
 
 function ipFromReceived(headers: Header[], reportingMta: string): string {
-  const received = headers.filter((h) => h.name === 'received');
+  const received: Header[] = [];
+  for (const h of headers) if (h.name === 'received') received.push(h);
   const reporter = REPORTER_HOST.exec(reportingMta.replace(/^\s*dns\s*;\s*/i, ''))![0].toLowerCase();
   // 1. a hop whose "by" names the reporting MTA together with its own address, or whose "from" names it with
   //    the address the next hop saw (a later relay, or a receiver that accepted first); internal hops skipped
-  for (const h of received) {
-    for (const part of [BY_PART.exec(h.value), FROM_PART.exec(h.value)]) {
-      if (!part?.[1] || !part[2] || !reporter || part[1].toLowerCase().replace(/\.$/, '') !== reporter) continue;
-      const ip = normaliseIp(part[2]);
-      if (isPublicIp(ip)) return ip;
+  if (reporter) {
+    for (const h of received) {
+      const ip = hopIpOf(BY_PART.exec(h.value), reporter) || hopIpOf(FROM_PART.exec(h.value), reporter);
+      if (ip) return ip;
     }
   }
   // 2. the hop where the message left our hosts: added by a foreign host, received from one of ours
@@ -163,6 +195,13 @@ function ipFromReceived(headers: Header[], reportingMta: string): string {
   return '';
 }
 
+/** The public IP of a BY_PART / FROM_PART match whose host is the reporter; '' otherwise. */
+function hopIpOf(part: RegExpExecArray | null, reporter: string): string {
+  if (!part?.[1] || !part[2] || part[1].toLowerCase().replace(/\.$/, '') !== reporter) return '';
+  const ip = normaliseIp(part[2]);
+  return isPublicIp(ip) ? ip : '';
+}
+
 /** What `.split(/[\s([]/)[0]` gives, without splitting the rest. */
 const REPORTER_HOST = /^[^\s([]*/;
 /** What `.split(/[\s;(]/)[0]` gives, without splitting the rest. */
@@ -170,16 +209,37 @@ const FIRST_TOKEN = /^[^\s;(]*/;
 
 /** example-hoster.net for mo-out01.example-hoster.net (example.co.uk kept whole); '' for none. */
 export function baseDomain(host: string): string {
-  const labels = host.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
+  // the last three non-empty labels, walked from the end (what split('.').filter(Boolean) would end with)
+  const h = host.toLowerCase();
+  const labels: string[] = [];
+  let end = h.length;
+  for (let i = h.length - 1; i >= -1 && labels.length < 3; i--) {
+    if (i >= 0 && h.charCodeAt(i) !== 0x2e) continue;
+    if (end > i + 1) labels.push(h.slice(i + 1, end));
+    end = i;
+  }
   if (labels.length < 2) return '';
-  const n = labels.length;
-  const take =
-    n >= 3 && labels[n - 1].length === 2 && /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/.test(labels[n - 2]) ? 3 : 2;
-  return labels.slice(-take).join('.');
+  const [last, second, third] = labels;
+  const take = third !== undefined && last.length === 2 && SECOND_LEVEL.test(second) ? 3 : 2;
+  return take === 3 ? `${third}.${second}.${last}` : `${second}.${last}`;
 }
+
+const SECOND_LEVEL = /^(?:co|com|org|net|ac|gv|or|ne|gov|edu)$/;
 
 /** 198.51.100.0/24 for IPv4, 2001:db8:1:2::/64 for IPv6; '' for '' or a non-IP. */
 export function prefixOf(ip: string): string {
+  // the recipients of one bounce share their sending IP
+  if (ip !== lastPrefixIp) {
+    lastPrefix = computePrefix(ip);
+    lastPrefixIp = ip;
+  }
+  return lastPrefix;
+}
+
+let lastPrefixIp = '';
+let lastPrefix = '';
+
+function computePrefix(ip: string): string {
   const norm = normaliseIp(ip);
   if (!norm) return '';
   const v4 = DOTTED.exec(norm);
@@ -198,24 +258,61 @@ export function originalSender(fields: DsnFields): string {
   const postfix = fields.extra['x-postfix-sender'] ?? fields.extra['x-original-sender'] ?? '';
   const fromDsn = /^(?:\s*rfc822\s*;)?\s*<?([^<>\s;]+@[^<>\s;]+)>?\s*$/i.exec(postfix)?.[1];
   if (fromDsn) return fromDsn.toLowerCase();
-  return firstMatch(parseHeaders(fields.original.headers), SENDER_SOURCES).toLowerCase();
+  return firstMatch(parseHeaders(fields.original.headers), SENDERS).toLowerCase();
 }
 
 /** The authenticated account that submitted the original, when a header names it; '' otherwise. */
 export function sendingAccount(fields: DsnFields): string {
-  return firstMatch(parseHeaders(fields.original.headers), ACCOUNT_SOURCES);
+  return firstMatch(parseHeaders(fields.original.headers), ACCOUNTS);
 }
 
-function firstMatch(headers: Header[], sources: ReadonlyArray<[string, RegExp]>): string {
-  for (const [name, pattern] of sources) {
-    for (const h of headers) {
-      if (h.name !== name) continue;
-      const m = pattern.exec(h.value);
-      const value = m?.slice(1).find((g) => g);
-      if (value) return value;
+/** A source row, with the ASCII literals one of which its pattern needs (pattern-table.ts) when it has such. */
+interface Source {
+  name: string;
+  pattern: RegExp;
+  literals: readonly string[] | null;
+}
+
+function sources(rows: ReadonlyArray<[string, RegExp]>): readonly Source[] {
+  return rows.map(([name, pattern]) => {
+    const literals = requiredLiterals(pattern);
+    // a lower-cased value keeps every run of ASCII characters, so ASCII literals are found in it whenever they
+    // are in the value as the pattern reads it
+    return { name, pattern, literals: literals?.every((l) => /^[\x20-\x7e]+$/.test(l)) ? literals : null };
+  });
+}
+
+const SENDERS = sources(SENDER_SOURCES);
+const ACCOUNTS = sources(ACCOUNT_SOURCES);
+
+function firstMatch(headers: Header[], rows: readonly Source[]): string {
+  for (const { name, pattern, literals } of rows) {
+    for (let i = 0; i < headers.length; i++) {
+      if (headers[i].name !== name) continue;
+      if (literals && !containsAny(lowerValue(headers, i), literals)) continue; // the pattern cannot match
+      const m = pattern.exec(headers[i].value);
+      if (!m) continue;
+      for (let g = 1; g < m.length; g++) if (m[g]) return m[g]; // the first non-empty group
     }
   }
   return '';
+}
+
+let lowerFor: Header[] | null = null;
+let lowerValues: Array<string | undefined> = [];
+
+/** headers[i].value in lower case, made once per header block. */
+function lowerValue(headers: Header[], i: number): string {
+  if (headers !== lowerFor) {
+    lowerFor = headers;
+    lowerValues = [];
+  }
+  return (lowerValues[i] ??= headers[i].value.toLowerCase());
+}
+
+function containsAny(text: string, literals: readonly string[]): boolean {
+  for (const l of literals) if (text.includes(l)) return true;
+  return false;
 }
 
 /** Lower-case domain of an address; '' when there is no @. */

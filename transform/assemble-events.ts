@@ -19,6 +19,7 @@ export function assembleEvents(
 ): BounceEvent[] {
   const digest = messageDigest(normalized);
   const sender = originalSender(fields);
+  const senderDomain = domainOf(sender);
   const account = sendingAccount(fields);
   const receivedAt = isoWithMs(origin.receivedAt);
   const verdicts = fields.recipients.map((rcpt) => classify(rcpt, fields));
@@ -38,7 +39,7 @@ export function assembleEvents(
       sending_prefix: sendingIp ? prefixOf(sendingIp) : '',
       listed_ip: verdict.listedIp,
       sender,
-      sender_domain: domainOf(sender),
+      sender_domain: senderDomain,
       account,
       recipient,
       recipient_domain: domainOf(rcpt.recipient),

@@ -46,10 +46,14 @@ export function cutToBytes(s: string, max: number): string {
   return head + CUT_MARKER;
 }
 
+/** STRING_LIMITS as rows, made once: the check runs for every event. */
+const LIMIT_ROWS = Object.entries(STRING_LIMITS) as [keyof typeof STRING_LIMITS, number][];
+
 /** Applies STRING_LIMITS to one event in place; each cut column is recorded in event.adjustments. */
 export function boundStrings(event: BounceEvent): BounceEvent {
-  for (const [column, max] of Object.entries(STRING_LIMITS) as [keyof typeof STRING_LIMITS, number][]) {
+  for (const [column, max] of LIMIT_ROWS) {
     const value = event[column];
+    if (value.length * 3 <= max) continue; // fits whatever its characters (cutToBytes' own first test)
     const cut = cutToBytes(value, max);
     if (cut !== value) {
       (event as unknown as Record<string, string>)[column] = cut;

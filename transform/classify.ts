@@ -2,9 +2,9 @@
 // the provider's table, the block-list table, the MTA parser's hint, and the generic table, in that order.
 import type { DsnFields, DsnRecipient, Verdict } from './dsn-fields.ts';
 import { domainOf } from './addresses.ts';
-import { generic, listedIpPatternsFor, providerOf, tablesFor, wrappedIpPatternsFor } from './rhost/index.ts';
+import { generic, listedIpFor, providerOf, tablesFor, wrappedIpPatternsFor } from './rhost/index.ts';
 import { compactText, findRule, listedIpOf, msCodeOf, type Rule, type RuleTable, type Subject } from './rhost/rule.ts';
-import { microsoftAsRule, microsoftSCode } from './rhost/microsoft.ts';
+import { microsoftAsRuleCompact, microsoftSCodeCompact } from './rhost/microsoft.ts';
 import { CATEGORY_OF_REASON, REASONS, type Category, type Provider, type Reason } from './vocabulary.ts';
 
 const ENHANCED = /(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/;
@@ -79,16 +79,24 @@ export function classify(rcpt: DsnRecipient, fields: DsnFields): Verdict {
 }
 
 /** What every precedence step may read about one recipient. */
-interface Ground {
-  s: Subject;
-  provider: Provider;
-  listedIp: string | null;
-  /** the MTA parser's reason, '' when none or not in our vocabulary. */
-  hint: Reason | '';
-  hintWeak: boolean;
-  tables: readonly RuleTable[];
-  /** the generic table's first matching row, looked up on first use. */
-  genericRule: () => Rule | undefined;
+class Ground {
+  /** the generic table's first matching row (undefined: none), looked up on first use. */
+  private genericMatch: Rule | undefined | null = null;
+
+  constructor(
+    readonly s: Subject,
+    readonly provider: Provider,
+    readonly listedIp: string | null,
+    /** the MTA parser's reason, '' when none or not in our vocabulary. */
+    readonly hint: Reason | '',
+    readonly hintWeak: boolean,
+    readonly tables: readonly RuleTable[],
+  ) {}
+
+  genericRule(): Rule | undefined {
+    if (this.genericMatch === null) this.genericMatch = findRule(generic, this.s);
+    return this.genericMatch;
+  }
 }
 
 /** One rung of the reason precedence: a verdict, or undefined to let the next rung decide. */
@@ -152,16 +160,14 @@ const PRECEDENCE: ReadonlyArray<[string, Step]> = [
 function classifySubject(rcpt: DsnRecipient, s: Subject): Verdict {
   const provider = providerOf(s.domain, rcpt.remoteMta, s.text);
   const hint = rcpt.reasonHint ?? '';
-  let genericRule: Rule | undefined | null = null;
-  const ground: Ground = {
+  const ground = new Ground(
     s,
     provider,
-    listedIp: listedIpOf(listedIpPatternsFor(provider), s.text),
-    hint: KNOWN_REASONS.has(hint) ? (hint as Reason) : '',
-    hintWeak: rcpt.reasonHintWeak === true,
-    tables: tablesFor(provider),
-    genericRule: () => (genericRule === null ? (genericRule = findRule(generic, s)) : genericRule),
-  };
+    listedIpFor(provider, s.text),
+    KNOWN_REASONS.has(hint) ? (hint as Reason) : '',
+    rcpt.reasonHintWeak === true,
+    tablesFor(provider),
+  );
   for (const [, step] of PRECEDENCE) {
     const verdict = step(ground);
     if (verdict) return verdict;
@@ -196,7 +202,8 @@ function microsoftCodes(
   ruleIsGeneric = false,
 ): Pick<Verdict, 'msCode' | 'msRule'> {
   if (provider !== 'microsoft') return { msCode: fromRule, msRule: '' };
-  const asRule = microsoftAsRule(text);
-  const msCode = microsoftSCode(text) || (ruleIsGeneric ? '' : fromRule) || asRule || fromRule;
+  const compact = compactText(text);
+  const asRule = microsoftAsRuleCompact(compact);
+  const msCode = microsoftSCodeCompact(compact) || (ruleIsGeneric ? '' : fromRule) || asRule || fromRule;
   return { msCode, msRule: asRule !== msCode ? asRule : '' };
 }

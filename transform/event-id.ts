@@ -15,9 +15,19 @@ export function messageDigest(normalized: Buffer): Buffer {
   return sha256(normalized, 'buffer') as Buffer;
 }
 
+/** Room for a sha256 digest, ":" and a recipient index's digits. */
+const ID_INPUT = Buffer.alloc(32 + 1 + 16);
+
 /** 32 hex chars: sha256(message digest ‖ ":" ‖ recipient index). */
 export function eventId(digest: Buffer, recipientIndex: number): string {
-  return (sha256(Buffer.concat([digest, Buffer.from(`:${recipientIndex}`, 'latin1')]), 'hex') as string).slice(0, 32);
+  const suffix = `:${recipientIndex}`;
+  if (digest.length + suffix.length > ID_INPUT.length) {
+    return (sha256(Buffer.concat([digest, Buffer.from(suffix, 'latin1')]), 'hex') as string).slice(0, 32);
+  }
+  // the same bytes written into one reused buffer: no concatenation per recipient
+  digest.copy(ID_INPUT, 0);
+  const end = digest.length + ID_INPUT.write(suffix, digest.length, 'latin1');
+  return (sha256(ID_INPUT.subarray(0, end), 'hex') as string).slice(0, 32);
 }
 
 /** "user@example.net" → "<12 hex>@example.net" (hashLocalPart option). */

@@ -9,12 +9,29 @@ export const DEFAULT_CLOCK_SKEW_MINUTES = 24 * 60;
 export const DATE_IN_FUTURE = 'date_in_future';
 
 export function isoWithMs(d: Date): string {
-  return d.toISOString();
+  // one record's events, and a file run's records, share their times: format each time once
+  const t = d.getTime();
+  if (t !== lastIsoTime) {
+    lastIso = d.toISOString(); // an invalid date throws here (NaN never equals the last time)
+    lastIsoTime = t;
+  }
+  return lastIso;
 }
 
+let lastIsoTime = NaN;
+let lastIso = '';
+
 export function clickhouseDateTime(d: Date): string {
-  return d.toISOString().slice(0, 19).replace('T', ' ');
+  const t = d.getTime();
+  if (t !== lastDateTimeTime) {
+    lastDateTime = d.toISOString().slice(0, 19).replace('T', ' ');
+    lastDateTimeTime = t;
+  }
+  return lastDateTime;
 }
+
+let lastDateTimeTime = NaN;
+let lastDateTime = '';
 
 /** Last-Attempt-Date, then Arrival-Date, then the bounce's Date:, then when we got the record. */
 export function bouncedAt(rcpt: DsnRecipient, fields: DsnFields, receivedAt: Date): Date {

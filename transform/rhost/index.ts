@@ -9,8 +9,8 @@ import { microsoftReceiver } from './microsoft.ts';
 import { mimecastReceiver } from './mimecast.ts';
 import { orangeLaPoste } from './orange-laposte.ts';
 import type { Brand } from './receiver.ts';
-import { compactPattern, type RuleTable } from './rule.ts';
-import { PatternTable } from '../pattern-table.ts';
+import { compactPattern, listedIpOf, type RuleTable } from './rule.ts';
+import { LITERALS, mayMatch, PatternTable } from '../pattern-table.ts';
 import { tonlineReceiver } from './tonline.ts';
 import { yahooReceiver } from './yahoo.ts';
 
@@ -55,11 +55,15 @@ const host = (brands: string): RegExp =>
 const HOSTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, host(b.brand.hosts)]));
 
 /** Provider by the receiver's own words, when neither host nor recipient domain told us. */
-const TEXTS = new PatternTable<Provider>(BRANDS.map((b) => [b.brand.provider, b.brand.texts]));
+const TEXTS = new PatternTable<Provider>(
+  BRANDS.map((b) => [b.brand.provider, b.brand.texts]),
+  true,
+);
 
 /** The receiver's own signature in its reply: the front end that refused, a code only it writes. */
 const REFUSER_SIGNATURES = new PatternTable<Provider>(
   BRANDS.flatMap((b) => (b.brand.refuses ? [[b.brand.provider, b.brand.refuses] as [Provider, RegExp]] : [])),
+  true,
 );
 
 const TABLE_OF = new Map<Provider, RuleTable | undefined>([
@@ -68,10 +72,20 @@ const TABLE_OF = new Map<Provider, RuleTable | undefined>([
 ]);
 
 function byHost(host: string): Provider | undefined {
+  // the same few recipient domains and MX hosts come back all day: remember the answers (a pure function of host)
+  const known = BY_HOST.get(host);
+  if (known !== undefined || BY_HOST.has(host)) return known;
   const h = host.trim().toLowerCase().replace(/\.$/, '');
-  if (!h) return undefined;
-  return HOSTS.first(h);
+  const provider = h ? HOSTS.first(h) : undefined;
+  if (host.length > 255) return provider; // no host name is longer (DNS): junk is not kept
+  if (BY_HOST.size >= BY_HOST_MAX) BY_HOST.clear();
+  BY_HOST.set(host, provider);
+  return provider;
 }
+
+const BY_HOST = new Map<string, Provider | undefined>();
+/** Bounds the memory a stream of distinct hosts can take. */
+const BY_HOST_MAX = 4096;
 
 /**
  * Who refused decides, not where the recipient's mailbox is: the MX that answered (Remote-MTA / "host X
@@ -121,6 +135,23 @@ export function tablesFor(provider: Provider): readonly RuleTable[] {
 /** Where the IP may be printed, for the provider's tables, in table order. */
 export function listedIpPatternsFor(provider: Provider): readonly RegExp[] {
   return LISTED_IP_FOR.get(provider)!;
+}
+
+const LISTED_IP_FILTERS = new Map(
+  [...LISTED_IP_FOR].map(([provider, patterns]) => [provider, LITERALS.filtersFor(patterns)]),
+);
+
+/** listedIpOf(listedIpPatternsFor(provider), text), skipping patterns whose literals the text lacks. */
+export function listedIpFor(provider: Provider, text: string): string | null {
+  const patterns = LISTED_IP_FOR.get(provider)!;
+  const filters = LISTED_IP_FILTERS.get(provider)!;
+  const hits = LITERALS.hits(text);
+  for (let i = 0; i < patterns.length; i++) {
+    if (!mayMatch(filters[i], hits)) continue;
+    const ip = listedIpOf([patterns[i]], text);
+    if (ip) return ip;
+  }
+  return null;
 }
 
 export { blocklists, generic, orangeLaPoste };

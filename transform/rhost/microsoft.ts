@@ -16,13 +16,23 @@ const AS_RULE_COMPACT = /AS\((\d{3,12})\)|(?<=[(/])AS(\d{3,12})(?=[)/])/g;
 
 /** The S-code printed in a Microsoft text, normalised ("S3150"); '' when none. */
 export function microsoftSCode(text: string): string {
-  const m = S_CODE_COMPACT.exec(compactText(text));
+  return microsoftSCodeCompact(compactText(text));
+}
+
+/** microsoftSCode for a text already without white space (compactText). */
+export function microsoftSCodeCompact(compact: string): string {
+  const m = S_CODE_COMPACT.exec(compact);
   return m ? `S${m[1]}` : '';
 }
 
 /** The anti-spam rule number printed in a Microsoft text ("AS3130"); '' when none. AS3150/AS3140 are S-codes. */
 export function microsoftAsRule(text: string): string {
-  for (const m of compactText(text).matchAll(AS_RULE_COMPACT)) {
+  return microsoftAsRuleCompact(compactText(text));
+}
+
+/** microsoftAsRule for a text already without white space (compactText). */
+export function microsoftAsRuleCompact(compact: string): string {
+  for (const m of compact.matchAll(AS_RULE_COMPACT)) {
     const n = m[1] ?? m[2];
     if (!/^31[45]0$/.test(n)) return `AS${n}`;
   }

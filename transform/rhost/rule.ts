@@ -1,7 +1,7 @@
 // The shape of a receiver rule row, and the one matcher that walks a table of them.
 import ipaddr from 'ipaddr.js';
 import type { Category, Reason } from '../vocabulary.ts';
-import { anyOf } from '../pattern-table.ts';
+import { LITERALS, mayMatch } from '../pattern-table.ts';
 
 /** What the rules look at, derived once per recipient. */
 export interface Subject {
@@ -68,26 +68,26 @@ export function ruleMatches(rule: Rule, s: Subject): boolean {
 }
 
 export function findRule(table: RuleTable, s: Subject): Rule | undefined {
-  const anyText = textPrefilter(table);
-  if (anyText && !anyText.test(s.text)) return undefined;
-  for (const rule of table.rules) if (ruleMatches(rule, s)) return rule;
+  const filters = literalFilters(table);
+  const hits = LITERALS.hits(s.text);
+  const rules = table.rules;
+  for (let i = 0; i < rules.length; i++) {
+    // a row whose text pattern needs literals the text lacks cannot match
+    if (mayMatch(filters[i], hits) && ruleMatches(rules[i], s)) return rules[i];
+  }
   return undefined;
 }
 
-const PREFILTERS = new WeakMap<RuleTable, RegExp | null>();
+const FILTERS = new WeakMap<RuleTable, Array<Int32Array | null>>();
 
-/**
- * For a table whose every row needs its text pattern (Orange/La Poste, the block lists): all patterns as one
- * alternation, so a text that none matches costs one regex run instead of one per row; null for other tables.
- */
-function textPrefilter(table: RuleTable): RegExp | null {
-  let prefilter = PREFILTERS.get(table);
-  if (prefilter === undefined) {
-    const patterns = table.rules.map((r) => r.match);
-    prefilter = patterns.every((p) => p !== undefined) ? anyOf(patterns) : null;
-    PREFILTERS.set(table, prefilter);
+/** Per row, the literal prefilter of its text pattern (pattern-table.ts); null when the row has none. */
+function literalFilters(table: RuleTable): Array<Int32Array | null> {
+  let filters = FILTERS.get(table);
+  if (filters === undefined || filters.length !== table.rules.length) {
+    filters = LITERALS.filtersFor(table.rules.map((r) => r.match));
+    FILTERS.set(table, filters);
   }
-  return prefilter;
+  return filters;
 }
 
 export function msCodeOf(rule: Rule, s: Subject): string {

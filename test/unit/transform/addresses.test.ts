@@ -1,6 +1,14 @@
 // addresses.ts: sending IP, prefix, original sender, sending account, domain.
 import test from 'ava';
-import { domainOf, originalSender, prefixOf, sendingAccount, sendingIpOf } from '../../../transform/addresses.ts';
+import {
+  baseDomain,
+  domainOf,
+  originalSender,
+  parseHeaders,
+  prefixOf,
+  sendingAccount,
+  sendingIpOf,
+} from '../../../transform/addresses.ts';
 import type { DsnFields, DsnRecipient, Verdict } from '../../../transform/dsn-fields.ts';
 
 const rcpt: DsnRecipient = {
@@ -122,4 +130,57 @@ test('sendingAccount: cPanel headers', (t) => {
 test('domainOf', (t) => {
   t.is(domainOf('Anna@Hotmail.COM'), 'hotmail.com');
   t.is(domainOf('no-at-sign'), '');
+});
+
+/** The line-by-line reading parseHeaders replaced (kept here as the reference). */
+function headersBySplit(block: string): Array<{ name: string; value: string }> {
+  const out: Array<{ name: string; value: string }> = [];
+  for (const line of block.includes('\r') ? block.split(/\r\n|\r|\n/) : block.split('\n')) {
+    if (line === '') break;
+    if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
+      const last = out[out.length - 1];
+      if (last) last.value += ' ' + line.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon > 0) out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
+  }
+  return out;
+}
+
+test('parseHeaders reads any block as the split-by-lines reading does', (t) => {
+  const parts = ['A', 'b', ':', ' ', '\t', '\n', '\n', 'X-Y', ': v', '\u00a0', 'Received', 'İ', '\r'];
+  let seed = 1;
+  const r = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let k = 0; k < 20000; k++) {
+    let block = '';
+    for (let n = r(14); n > 0; n--) block += parts[r(k % 3 === 0 ? parts.length : parts.length - 1)];
+    t.deepEqual(parseHeaders(block), headersBySplit(block), JSON.stringify(block));
+  }
+});
+
+test('parseHeaders: lines without a colon stay linear', (t) => {
+  const started = performance.now();
+  parseHeaders('x\n'.repeat(32_000) + 'a: b');
+  t.true(performance.now() - started < 200);
+});
+
+test('baseDomain: the registrable part, empty labels ignored', (t) => {
+  const cases: Array<[string, string]> = [
+    ['mo-out01.Example-Hoster.net', 'example-hoster.net'],
+    ['mail.example.co.uk', 'example.co.uk'],
+    ['example.co.uk', 'example.co.uk'],
+    ['co.uk', 'co.uk'],
+    ['a..b.', 'a.b'],
+    ['x.example.com.', 'example.com'],
+    ['localhost', ''],
+    ['', ''],
+    ['...', ''],
+    ['a.b.gov.au', 'b.gov.au'],
+    ['a.b.ltd.au', 'ltd.au'],
+  ];
+  for (const [host, base] of cases) t.is(baseDomain(host), base, host);
 });
