@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig, testConfig } from '../cli/config.ts';
 import { startConsume } from '../cli/consume-run.ts';
+import { FETCH_MAX_BYTES, FETCH_MAX_BYTES_PER_PARTITION } from '../ingest/sources/kafka.ts';
 import { readSources } from '../ingest/sources/files.ts';
 import { renderBounce, REPO_ROOT } from '../test/helpers/kafka.ts';
 import { openStore } from '../queries/client.ts';
@@ -98,8 +99,8 @@ async function produceAll(): Promise<number> {
 async function rawConsume(round: number): Promise<number> {
   const consumer = kafka.consumer({
     groupId: `bench-raw-${stamp}-r${round}`,
-    maxBytesPerPartition: 8 * 1024 * 1024,
-    maxBytes: 32 * 1024 * 1024,
+    maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
+    maxBytes: FETCH_MAX_BYTES,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -130,7 +131,16 @@ async function rawConsume(round: number): Promise<number> {
 // libchdb binds one data dir per process: every run gets its own database in it.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bench-'));
 
-async function pipeline(workers: number, round: number): Promise<{ seconds: number; events: number; stored: number }> {
+/** CPU time of this whole process (main thread, transform workers, the embedded engine's threads), in ms. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function pipeline(
+  workers: number,
+  round: number,
+): Promise<{ seconds: number; cpuMs: number; events: number; stored: number }> {
   const config = testConfig({
     kafka: {
       brokers,
@@ -147,8 +157,10 @@ async function pipeline(workers: number, round: number): Promise<{ seconds: numb
   const store = await openStore(config.store);
   const run = await startConsume(config, { store, out: () => undefined, transformWorkers: workers });
   const t0 = performance.now();
+  const c0 = cpuMs();
   while (run.tally.read < COUNT) await new Promise((r) => setTimeout(r, 50));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuMs() - c0;
   run.stop('done');
   const tally = await run.done;
   const [row] = await (
@@ -156,7 +168,7 @@ async function pipeline(workers: number, round: number): Promise<{ seconds: numb
   ).json<{ n: string }>();
   await store.close();
   if (tally.read !== COUNT) throw new Error(`pipeline read ${tally.read}, expected ${COUNT}`);
-  return { seconds, events: Number(row.n), stored: tally.stored };
+  return { seconds, cpuMs: cpu, events: Number(row.n), stored: tally.stored };
 }
 
 const load = () =>
@@ -172,6 +184,7 @@ console.log(
 );
 const rawRates: number[] = [];
 const pipeRates = new Map<number, number[]>(WORKERS.map((w) => [w, []]));
+const pipeCpu = new Map<number, number[]>(WORKERS.map((w) => [w, []]));
 for (let round = 0; round < ROUNDS; round++) {
   const rawS = await rawConsume(round);
   rawRates.push(COUNT / rawS);
@@ -182,8 +195,9 @@ for (let round = 0; round < ROUNDS; round++) {
     const p = await pipeline(workers, round);
     const rate = COUNT / p.seconds;
     pipeRates.get(workers)!.push(rate);
+    pipeCpu.get(workers)!.push((p.cpuMs * 1000) / COUNT);
     console.log(
-      `round ${round + 1} pipeline, ${workers} transform workers (consume → transform → embedded ClickHouse → commit): ${Math.round(rate)} records/s (${p.seconds.toFixed(1)} s; ${p.stored} records stored, ${p.events} distinct events)  load ${load()}`,
+      `round ${round + 1} pipeline, ${workers} transform workers (consume → transform → embedded ClickHouse → commit): ${Math.round(rate)} records/s (${p.seconds.toFixed(1)} s, CPU ${Math.round((p.cpuMs * 1000) / COUNT)} µs/record; ${p.stored} records stored, ${p.events} distinct events)  load ${load()}`,
     );
   }
 }
@@ -195,7 +209,7 @@ console.log(
 for (const workers of WORKERS) {
   const rate = median(pipeRates.get(workers)!);
   console.log(
-    `pipeline, ${workers} transform workers: median ${Math.round(rate)} records/s; ratio pipeline / reference: ${(rate / rawRate).toFixed(3)}`,
+    `pipeline, ${workers} transform workers: median ${Math.round(rate)} records/s, CPU ${Math.round(median(pipeCpu.get(workers)!))} µs/record (all threads); ratio pipeline / reference: ${(rate / rawRate).toFixed(3)}`,
   );
 }
 fs.rmSync(dataDir, { recursive: true, force: true });

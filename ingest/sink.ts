@@ -218,7 +218,12 @@ function engineMessage(err: unknown): string {
   return errorText(cause instanceof Error ? cause : err, 1000);
 }
 
-/** Collects processed records until the batch holds maxRows events or its oldest record is maxAgeMs old. */
+/**
+ * Collects processed records until the batch holds maxRows events or its oldest record is maxAgeMs old. The age
+ * limit bounds how long a record waits for its commit while records trickle in; under a backlog (the next records
+ * are already in hand) it would only cut the batch short, and each insert has a large fixed cost (a part per year
+ * and table), so a caller with a backlog closes by rows only.
+ */
 export class Batcher {
   private items: Processed[] = [];
   private rows = 0;
@@ -239,8 +244,9 @@ export class Batcher {
     return this.items.length;
   }
 
-  full(): boolean {
-    return this.items.length > 0 && (this.rows >= this.maxRows || this.now() - this.startedAt >= this.maxAgeMs);
+  full(backlog = false): boolean {
+    if (this.items.length === 0) return false;
+    return this.rows >= this.maxRows || (!backlog && this.now() - this.startedAt >= this.maxAgeMs);
   }
 
   take(): Processed[] {

@@ -1,4 +1,5 @@
-// The one write path into the store: a batch of BounceEvents → bounce_events (JSONEachRow), deduplicated by token.
+// The one write path into the store: a batch of BounceEvents → bounce_events (JSONCompactEachRowWithNames), deduplicated
+// by token.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Store } from './client.ts';
@@ -19,12 +20,54 @@ export function toIPv6Text(ip: string): string {
   return IPV4.test(ip) ? `::ffff:${ip}` : ip;
 }
 
-function toRow(e: BounceEvent): BounceEvent {
-  return {
-    ...e,
-    sending_ip: toIPv6Text(e.sending_ip),
-    listed_ip: e.listed_ip ? toIPv6Text(e.listed_ip) : null,
-  };
+/**
+ * The columns an insert names once, in its header row, in the order of each row's values
+ * (JSONCompactEachRowWithNames: the text is about 40% shorter than JSONEachRow and the engine matches names once,
+ * not per row; as with JSONEachRow, a name the table lacks is skipped, input_format_skip_unknown_fields). Every
+ * BounceEvent field is listed: a field added to BounceEvent and missing here fails the type check below.
+ */
+export const EVENT_COLUMNS = [
+  'event_id',
+  'received_at',
+  'bounced_at',
+  'reporting_mta',
+  'remote_mta',
+  'mta_kind',
+  'sending_ip',
+  'sending_prefix',
+  'listed_ip',
+  'sender',
+  'sender_domain',
+  'account',
+  'recipient',
+  'recipient_domain',
+  'action',
+  'status',
+  'reply_code',
+  'diagnostic',
+  'reason',
+  'category',
+  'provider',
+  'ms_code',
+  'ms_rule',
+  'kafka_partition',
+  'kafka_offset',
+  'adjustments',
+] as const satisfies readonly (keyof BounceEvent)[];
+type Unlisted = Exclude<keyof BounceEvent, (typeof EVENT_COLUMNS)[number]>;
+const everyFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyFieldListed;
+
+type Row = BounceEvent[keyof BounceEvent][];
+const SENDING_IP = EVENT_COLUMNS.indexOf('sending_ip');
+const LISTED_IP = EVENT_COLUMNS.indexOf('listed_ip');
+
+/** One event as the row of values EVENT_COLUMNS names; IPs as IPv6 column text. */
+function toRow(e: BounceEvent): Row {
+  const row: Row = EVENT_COLUMNS.map((c) => e[c]);
+  row[SENDING_IP] = toIPv6Text(e.sending_ip);
+  row[LISTED_IP] = e.listed_ip ? toIPv6Text(e.listed_ip) : null;
+  return row;
 }
 
 /** queries/write/stored-event-ids.sql: the event ids of a batch that bounce_events already holds. */
@@ -132,8 +175,8 @@ export async function insertEvents(
     for (const block of blocks) {
       await store.client.insert({
         table: EVENTS_TABLE,
-        values: block.map(toRow),
-        format: 'JSONEachRow',
+        values: [[...EVENT_COLUMNS], ...block.map(toRow)],
+        format: 'JSONCompactEachRowWithNames',
         clickhouse_settings: {
           insert_deduplicate: 1,
           insert_deduplication_token: blockToken(

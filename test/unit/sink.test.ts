@@ -215,7 +215,7 @@ test('retry delays grow, are capped and stay within the jitter band', (t) => {
   );
 });
 
-test('Batcher closes on rows and on age', (t) => {
+test('Batcher closes on rows and on age, on rows only under a backlog', (t) => {
   let now = 0;
   const b = new Batcher(3, 1000, () => now);
   b.add(ok(1, 2));
@@ -231,6 +231,9 @@ test('Batcher closes on rows and on age', (t) => {
   t.false(b.full());
   now = 1000;
   t.true(b.full());
+  t.false(b.full(true), 'with a backlog in hand, age does not close the batch');
+  b.add(ok(5, 3));
+  t.true(b.full(true), 'rows still do');
 });
 
 test('file dedup token: same events → same token, other events → other token', (t) => {
