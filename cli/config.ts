@@ -124,7 +124,7 @@ export function loadConfig(env: Env = process.env, flags: ConfigOverrides = {}):
       clockSkewMinutes: int('BOUNCE_CLOCK_SKEW_MINUTES', env.BOUNCE_CLOCK_SKEW_MINUTES, 1440, 0, 525_600),
     },
     sink: {
-      maxBatchRows: int('BOUNCE_BATCH_ROWS', flags.batchRows ?? env.BOUNCE_BATCH_ROWS, 5000, 1),
+      maxBatchRows: int('BOUNCE_BATCH_ROWS', flags.batchRows ?? env.BOUNCE_BATCH_ROWS, 20000, 1),
       flushIntervalMs: int('BOUNCE_FLUSH_INTERVAL_MS', env.BOUNCE_FLUSH_INTERVAL_MS, 1000, 10),
     },
     logEveryRecords: int('BOUNCE_LOG_EVERY_RECORDS', env.BOUNCE_LOG_EVERY_RECORDS, 10000, 1),

@@ -32,11 +32,12 @@ const INFLIGHT = /^inflight:(\d+)-(\d+)$/;
 
 // A partition's fetched batch bounds its chunks (one insert each), and an insert's cost is mostly fixed (a part per
 // year and table: 3,000 events spanning 29 years cost about what 20,000 do), so a backlog is fetched in big
-// batches: 30 MiB is about 6,500 corpus-sized bounces. The whole fetch stays under 32 MiB: kafkajs copies a response
+// batches: 10 MiB is about 2,300 corpus-sized bounces. The whole fetch stays under 32 MiB: kafkajs copies a response
 // into one Buffer, and above 32 MiB each is fresh memory from the kernel (a raw consume of 32/50 MiB fetches took
 // 38-44 µs of CPU per record, 30/30 MiB 18-26, 8/32 MiB 21-39). kafkajs asks for the partitions in the same order every
-// time and the broker fills the fetch in that order, so a backlog is worked off one partition after the other.
-export const FETCH_MAX_BYTES_PER_PARTITION = 30 * 1024 * 1024;
+// time and the broker fills the fetch in that order: a partition may take a third of the fetch, not all of it, so
+// under a lasting backlog every partition of three moves (with 30 MiB each the first one would take every fetch).
+export const FETCH_MAX_BYTES_PER_PARTITION = 10 * 1024 * 1024;
 export const FETCH_MAX_BYTES = 30 * 1024 * 1024;
 
 export function toRawRecord(topic: string, partition: number, m: KafkaMessage): RawRecord {
