@@ -322,51 +322,53 @@ class LiteralScanner {
     const width = codeOfClass.length;
     for (let code = 0x41; code <= 0x5a; code++) this.classOf[code] = this.classOf[code + 32]; // literals are lower case
     this.width = width;
-    // the trie
-    const edges: Array<Map<number, number>> = [new Map<number, number>()];
+    // the trie, written straight into the transition table (0: no edge; the root is never a child); every literal
+    // character may open a state, so their count bounds the table. Typed arrays, not Maps: this runs once per
+    // process, before V8 has optimised anything, and Maps made it cost 60-80 ms there
+    let bound = 1;
+    for (const set of sets) for (const lit of set) bound += lit.length;
+    const delta = bound < 0x10000 ? new Uint16Array(bound * width) : new Int32Array(bound * width);
     const outs: number[][] = [[]];
+    /** per state, its trie edges as (class, child) pairs */
+    const kids: number[][] = [[]];
     sets.forEach((set, slot) => {
       for (const lit of set) {
         let node = 0;
         for (let i = 0; i < lit.length; i++) {
-          const code = lit.charCodeAt(i);
-          let next = edges[node].get(code);
-          if (next === undefined) {
-            next = edges.length;
-            edges.push(new Map());
+          const cls = this.classOf[lit.charCodeAt(i)];
+          const at = node * width + cls;
+          if (delta[at] === 0) {
+            delta[at] = outs.length;
+            kids[node].push(cls, outs.length);
             outs.push([]);
-            edges[node].set(code, next);
+            kids.push([]);
           }
-          node = next;
+          node = delta[at];
         }
-        outs[node].push(slot);
+        if (!outs[node].includes(slot)) outs[node].push(slot);
       }
     });
-    // failure links breadth first, and the full transition table
-    const n = edges.length;
-    this.delta = n < 0x10000 ? new Uint16Array(n * width) : new Int32Array(n * width);
-    const fail = new Int32Array(n);
+    // breadth first: a state's failure target is nearer the root, so its row is complete when the state's row is
+    // made: a copy of the failure target's row (a missing edge leads where the target's does; the root's rows stay
+    // 0, to the root) with the state's own trie edges written over it
+    const fail = new Int32Array(outs.length);
     const order: number[] = [0];
     for (let k = 0; k < order.length; k++) {
       const node = order[k];
-      for (const [code, child] of edges[node]) {
+      const row = node * width;
+      const failRow = fail[node] * width;
+      if (node !== 0) delta.copyWithin(row, failRow, failRow + width);
+      const edges = kids[node];
+      for (let e = 0; e < edges.length; e += 2) {
+        const cls = edges[e];
+        const child = edges[e + 1];
+        delta[row + cls] = child;
         order.push(child);
-        if (node !== 0) {
-          let f = fail[node];
-          while (f !== 0 && !edges[f].has(code)) f = fail[f];
-          fail[child] = edges[f].get(code) ?? 0;
-        }
+        fail[child] = node === 0 ? 0 : delta[failRow + cls];
         for (const slot of outs[fail[child]]) if (!outs[child].includes(slot)) outs[child].push(slot);
       }
     }
-    // rows in breadth-first order, so a failure target's row is complete before it is copied
-    for (const node of order) {
-      for (let cls = 1; cls < width; cls++) {
-        const child = edges[node].get(codeOfClass[cls]);
-        this.delta[node * width + cls] =
-          child !== undefined ? child : node === 0 ? 0 : this.delta[fail[node] * width + cls];
-      }
-    }
+    this.delta = delta;
     this.out = outs.map((o) => (o.length > 0 ? o : null));
   }
 

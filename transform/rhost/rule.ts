@@ -81,7 +81,7 @@ export function findRule(table: RuleTable, s: Subject): Rule | undefined {
 const FILTERS = new WeakMap<RuleTable, Array<Int32Array | null>>();
 
 /** Per row, the literal prefilter of its text pattern (pattern-table.ts); null when the row has none. */
-function literalFilters(table: RuleTable): Array<Int32Array | null> {
+export function literalFilters(table: RuleTable): Array<Int32Array | null> {
   let filters = FILTERS.get(table);
   if (filters === undefined || filters.length !== table.rules.length) {
     filters = LITERALS.filtersFor(table.rules.map((r) => r.match));
