@@ -14,6 +14,7 @@ import {
   type ParseTally,
 } from '../../ingest/pool/parse-job.ts';
 import { listSources, type Listed } from '../../ingest/sources/files.ts';
+import { tuneForShortRun } from '../v8-tuning.ts';
 import { formatTable, TABLE_COLUMNS } from './parse-table.ts';
 
 interface ParseFlags {
@@ -75,9 +76,14 @@ async function runParse(
 ): Promise<void> {
   const summary = emptyTally();
   const rows: ParseRow[] = [];
+  tuneForShortRun();
+  // With workers, jobs are started up to the pool's window ahead and written back in input order. This thread is
+  // idle, so a worker is refilled at once: a few jobs in hand are enough, and the last ones end close together.
+  const pool: TransformPool | null =
+    workers > 0
+      ? createTransformPool({ size: workers, options: parse, perMessage: JOB_INPUTS, maxInFlight: 4 * JOB_INPUTS })
+      : null;
   const write = (result: ParseJobResult | Promise<ParseJobResult>) => writeResult(result, pool, format, summary, rows);
-  // With workers, jobs are started up to the pool's window ahead and written back in input order.
-  const pool: TransformPool | null = workers > 0 ? createTransformPool({ size: workers, options: parse }) : null;
   // With workers this thread never parses, so it does not load the parser.
   const runHere = pool ? null : (await import('../../ingest/pool/run-parse-job.ts')).runParseJob;
   try {
