@@ -11,6 +11,7 @@ import { ingestFiles } from '../file-ingest.ts';
 import type { FileIngestSummary } from '../file-ingest.ts';
 import { countSourceFiles } from '../../ingest/sources/files.ts';
 import { serveMetrics, storeAnswers } from '../../ingest/metrics.ts';
+import { tuneForShortRun } from '../v8-tuning.ts';
 
 interface IngestFlags extends ConfigOverrides {
   from?: string[];
@@ -57,6 +58,7 @@ export function registerIngest(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      tuneForShortRun(); // here, not in runIngest: `start` runs that too, and then keeps consuming
       try {
         const summary = await runIngest(config, flags.from ?? [], stop.signal);
         process.stdout.write(`${summaryLine(summary)}\n`);

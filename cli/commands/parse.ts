@@ -2,9 +2,19 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createTransformPool, type TransformPool } from '../../ingest/pool/pool.ts';
-import { readSources } from '../../ingest/sources/files.ts';
-import type { SourceItem } from '../../ingest/sources/raw-record.ts';
-import type { BounceEvent, TransformResult } from '../../transform/bounce-event.ts';
+import {
+  addTally,
+  emptyTally,
+  JOB_INPUTS,
+  mboxJobs,
+  type ParseFormat,
+  type ParseJob,
+  type ParseJobResult,
+  type ParseRow,
+  type ParseTally,
+} from '../../ingest/pool/parse-job.ts';
+import { listSources, type Listed } from '../../ingest/sources/files.ts';
+import { tuneForShortRun } from '../v8-tuning.ts';
 import { formatTable, TABLE_COLUMNS } from './parse-table.ts';
 
 interface ParseFlags {
@@ -54,99 +64,84 @@ Exit status: 0 when the run finished (even if some files could not be parsed); 1
     });
 }
 
-interface Summary {
-  records: number;
-  events: number;
-  skipped: Map<string, number>;
-  errors: Map<string, number>;
-}
-
-/** Output is written in chunks of about this many characters (one write per record costs more than the JSON). */
-const WRITE_CHUNK = 256 * 1024;
-
+/**
+ * Lists the files and hands them out in jobs (parse-job.ts): a worker reads, parses and serialises them, this
+ * thread writes the bytes it gets back in input order. Without workers, the same jobs run here.
+ */
 async function runParse(
   paths: string[],
-  format: 'ndjson' | 'table',
+  format: ParseFormat,
   parse: { maxMessageBytes: number; hashLocalPart: boolean },
   workers: number,
 ): Promise<void> {
-  const summary: Summary = { records: 0, events: 0, skipped: new Map(), errors: new Map() };
-  const rows: Array<BounceEvent & { source_file: string }> = [];
-  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-  let buffered = '';
-  const flushOut = () => {
-    const chunk = buffered;
-    buffered = '';
-    if (chunk && !process.stdout.write(chunk))
-      return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
-    return undefined;
-  };
-  const out = (line: string) => {
-    buffered += line + '\n';
-    return buffered.length >= WRITE_CHUNK ? flushOut() : undefined;
-  };
-  const take = async (item: SourceItem, result: TransformResult | null) => {
-    if (item.kind === 'error') {
-      bump(summary.errors, 'unreadable');
-      if (format === 'ndjson')
-        await out(JSON.stringify({ source_file: item.source, error: item.error, reason: 'unreadable' }));
-      else process.stderr.write(`${item.source}: ${item.error}\n`);
-      return;
-    }
-    summary.records++;
-    if (result!.kind === 'skip') {
-      bump(summary.skipped, result!.reason);
-      return;
-    }
-    if (result!.kind === 'dlq') {
-      bump(summary.errors, result!.reason);
-      if (format === 'ndjson')
-        await out(JSON.stringify({ source_file: item.source, error: result!.error, reason: result!.reason }));
-      else process.stderr.write(`${item.source}: ${result!.reason}: ${result!.error}\n`);
-      return;
-    }
-    summary.events += result!.events.length;
-    for (const e of result!.events) {
-      const row = { ...e, source_file: item.source };
-      if (format === 'ndjson') await out(JSON.stringify(row));
-      else rows.push(row);
-    }
-  };
-  // With workers, records are parsed up to the pool's window ahead and taken back in input order; without, on
-  // this thread with no promise per record.
-  const pool: TransformPool | null = workers > 0 ? createTransformPool({ size: workers, options: parse }) : null;
+  const summary = emptyTally();
+  const rows: ParseRow[] = [];
+  tuneForShortRun();
+  // With workers, jobs are started up to the pool's window ahead and written back in input order. This thread is
+  // idle, so a worker is refilled at once: a few jobs in hand are enough, and the last ones end close together.
+  const pool: TransformPool | null =
+    workers > 0
+      ? createTransformPool({ size: workers, options: parse, perMessage: JOB_INPUTS, maxInFlight: 4 * JOB_INPUTS })
+      : null;
+  const write = (result: ParseJobResult | Promise<ParseJobResult>) => writeResult(result, pool, format, summary, rows);
   // With workers this thread never parses, so it does not load the parser.
-  const toBounceEventsSync = pool ? null : (await import('../../transform/bounce-event.ts')).toBounceEventsSync;
+  const runHere = pool ? null : (await import('../../ingest/pool/run-parse-job.ts')).runParseJob;
   try {
-    const ahead: { item: SourceItem; result: Promise<TransformResult> | null }[] = [];
-    for await (const item of readSources(paths)) {
+    const ahead: Promise<ParseJobResult>[] = [];
+    for (const inputs of jobInputs(paths)) {
+      const job: ParseJob = { format, inputs };
       if (!pool) {
-        await take(
-          item,
-          item.kind === 'record' ? toBounceEventsSync!(item.bytes, { receivedAt: item.receivedAt }, parse) : null,
-        );
+        await write(runHere!(job, parse));
         continue;
       }
-      ahead.push({
-        item,
-        result: item.kind === 'record' ? pool.transform(item.bytes, { receivedAt: item.receivedAt }) : null,
-      });
-      if (ahead.length >= pool.window) {
-        const next = ahead.shift()!;
-        await take(next.item, next.result && (await next.result));
-      }
+      ahead.push(pool.parse(job));
+      if (ahead.length * JOB_INPUTS >= pool.window) await write(ahead.shift()!);
     }
-    for (const next of ahead) await take(next.item, next.result && (await next.result));
+    for (const next of ahead) await write(next);
   } finally {
     await pool?.close();
   }
-  await flushOut();
   if (format === 'table')
     await new Promise<void>((resolve) => process.stdout.write(formatTable(rows), () => resolve()));
   process.stderr.write(summaryText(summary));
 }
 
-function summaryText(s: Summary): string {
+/** The listed files in jobs of JOB_INPUTS. */
+function* jobInputs(paths: string[]): Generator<Listed[]> {
+  let inputs: Listed[] = [];
+  for (const entry of listSources(paths)) {
+    inputs.push(entry);
+    if (inputs.length === JOB_INPUTS) {
+      yield inputs;
+      inputs = [];
+    }
+  }
+  if (inputs.length > 0) yield inputs;
+}
+
+/** Writes a job's output; a large mbox it read comes back split, and is parsed in jobs across the workers here. */
+async function writeResult(
+  result: ParseJobResult | Promise<ParseJobResult>,
+  pool: TransformPool | null,
+  format: ParseFormat,
+  summary: ParseTally,
+  rows: ParseRow[],
+): Promise<void> {
+  for (const piece of (await result).pieces) {
+    if ('mbox' in piece) {
+      const parts = mboxJobs(piece.mbox, format, JOB_INPUTS).map((job) => pool!.parse(job));
+      for (const part of parts) await writeResult(part, pool, format, summary, rows);
+      continue;
+    }
+    addTally(summary, piece.tally);
+    for (const row of piece.rows) rows.push(row);
+    if (piece.stderr) process.stderr.write(piece.stderr);
+    if (piece.out && !process.stdout.write(piece.out))
+      await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  }
+}
+
+function summaryText(s: ParseTally): string {
   const list = (m: Map<string, number>) =>
     [...m]
       .sort((a, b) => b[1] - a[1])

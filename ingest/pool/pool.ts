@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { RecordOrigin, TransformOptions, TransformResult } from '../../transform/bounce-event.ts';
 import type { Log } from '../kafka-client.ts';
+import type { ParseJob, ParseJobResult } from './parse-job.ts';
 import type { WorkerReply, WorkerTask } from './protocol.ts';
 
 export interface TransformPoolOptions {
@@ -22,7 +23,9 @@ export interface TransformPoolOptions {
 export interface TransformPool {
   readonly size: number;
   transform: (raw: Buffer, origin: RecordOrigin, options?: TransformOptions) => Promise<TransformResult>;
-  /** how many records callers should start ahead to keep every worker busy */
+  /** the `parse` command's work on a worker: files read, parsed and written as its output there (parse-job.ts) */
+  parse: (job: ParseJob) => Promise<ParseJobResult>;
+  /** how many records (or parse job inputs) callers should start ahead to keep every worker busy */
   readonly window: number;
   readonly crashes: number;
   /** resolves once every worker has started (or the pool fell back to this thread) */
@@ -35,12 +38,15 @@ export class TransformCrashedError extends Error {
   override name = 'TransformCrashedError';
 }
 
+type Work = { raw: Buffer; origin: RecordOrigin } | { job: ParseJob };
+
 interface Task {
   id: number;
-  raw: Buffer;
-  origin: RecordOrigin;
+  work: Work;
+  /** records it holds: 1, or a parse job's inputs */
+  weight: number;
   crashes: number;
-  resolve: (r: TransformResult) => void;
+  resolve: (r: TransformResult | ParseJobResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -49,6 +55,8 @@ interface Slot {
   ready: boolean;
   solo: boolean;
   inFlight: Map<number, Task>;
+  /** the weight of inFlight */
+  held: number;
 }
 
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
@@ -56,6 +64,7 @@ const MAX_START_FAILURES = 3;
 
 export function createTransformPool(o: TransformPoolOptions): TransformPool {
   const perMessage = o.perMessage ?? 16;
+  // A parse job is sent whole even when it holds more records than that.
   // Enough queued in each worker to keep it busy while the main thread is held up (a store insert, a fetch).
   const maxInFlight = o.maxInFlight ?? 8 * perMessage;
   const log = o.log ?? (() => undefined);
@@ -75,7 +84,7 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
 
   function spawn(): void {
     const worker = new Worker(WORKER_URL, { workerData: { options: o.options, crashMarker: o.crashMarker } });
-    const slot: Slot = { worker, ready: false, solo: false, inFlight: new Map() };
+    const slot: Slot = { worker, ready: false, solo: false, inFlight: new Map(), held: 0 };
     slots.add(slot);
     worker.on('message', (msg: 'ready' | WorkerReply[]) => {
       if (msg === 'ready') {
@@ -89,8 +98,9 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
         const task = slot.inFlight.get(r.id);
         if (!task) continue;
         slot.inFlight.delete(r.id);
+        slot.held -= task.weight;
         if ('error' in r) task.reject(new Error(r.error));
-        else task.resolve(r.result);
+        else task.resolve('parsed' in r ? r.parsed : r.result);
       }
       slot.solo = false;
       schedule();
@@ -115,6 +125,7 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
         else queue.unshift(task);
       }
       slot.inFlight.clear();
+      slot.held = 0;
       if (!broken) spawn();
       settleReady();
       schedule();
@@ -133,9 +144,16 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     if (broken) {
       const tasks = queue.splice(0);
       // The parser is loaded on this thread only for this fallback (it is the workers' job otherwise).
-      void import('../../transform/bounce-event.ts')
-        .then(({ toBounceEvents }) => {
-          for (const task of tasks) toBounceEvents(task.raw, task.origin, o.options).then(task.resolve, task.reject);
+      void Promise.all([import('../../transform/bounce-event.ts'), import('./run-parse-job.ts')])
+        .then(([{ toBounceEventsSync }, { runParseJob }]) => {
+          for (const task of tasks) {
+            try {
+              const w = task.work;
+              task.resolve('job' in w ? runParseJob(w.job, o.options) : toBounceEventsSync(w.raw, w.origin, o.options));
+            } catch (err) {
+              task.reject(err instanceof Error ? err : new Error(String(err)));
+            }
+          }
         })
         .then(settleIdle, (err: unknown) => {
           for (const task of tasks) task.reject(err instanceof Error ? err : new Error(String(err)));
@@ -155,13 +173,17 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
       }
       let slot: Slot | null = null;
       for (const s of slots) {
-        if (!s.ready || s.solo || s.inFlight.size >= maxInFlight) continue;
-        if (!slot || s.inFlight.size < slot.inFlight.size) slot = s;
+        if (!s.ready || s.solo || s.held >= maxInFlight) continue;
+        if (!slot || s.held < slot.held) slot = s;
       }
       if (!slot) return;
-      const room = Math.min(perMessage, maxInFlight - slot.inFlight.size);
+      const room = Math.min(perMessage, maxInFlight - slot.held);
       const batch: Task[] = [];
-      while (batch.length < room && queue.length > 0 && queue[0].crashes === 0) batch.push(queue.shift()!);
+      let weight = 0;
+      while (weight < room && queue.length > 0 && queue[0].crashes === 0) {
+        weight += queue[0].weight;
+        batch.push(queue.shift()!);
+      }
       send(slot, batch);
     }
   }
@@ -171,18 +193,28 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     // buffers (a Kafka fetch, a slab of files), which structured clone would copy whole. One allocation per
     // message rather than per record.
     let total = 0;
-    for (const t of tasks) total += t.raw.length;
+    for (const t of tasks) if ('raw' in t.work) total += t.work.raw.length;
     const bytes = Buffer.allocUnsafeSlow(total);
     const records: WorkerTask['records'] = [];
+    const transfer = [bytes.buffer];
     let offset = 0;
     for (const t of tasks) {
       slot.inFlight.set(t.id, t);
-      t.raw.copy(bytes, offset);
-      records.push({ id: t.id, offset, length: t.raw.length, origin: t.origin });
-      offset += t.raw.length;
+      slot.held += t.weight;
+      const w = t.work;
+      if ('job' in w) {
+        // A retry after a crash needs the job's bytes again: a copy goes, the task keeps its own.
+        const job = w.job.bytes ? { ...w.job, bytes: w.job.bytes.slice(0) } : w.job;
+        if (job.bytes) transfer.push(job.bytes);
+        records.push({ id: t.id, job });
+        continue;
+      }
+      w.raw.copy(bytes, offset);
+      records.push({ id: t.id, offset, length: w.raw.length, origin: w.origin });
+      offset += w.raw.length;
     }
     const msg: WorkerTask = { bytes: bytes.buffer, records };
-    slot.worker.postMessage(msg, [msg.bytes]);
+    slot.worker.postMessage(msg, transfer);
   }
 
   function allReady(): boolean {
@@ -201,6 +233,14 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
     }
   }
 
+  function submit<R extends TransformResult | ParseJobResult>(work: Work, weight: number): Promise<R> {
+    if (closed) return Promise.reject(new Error('transform pool is closed'));
+    return new Promise<R>((resolve, reject) => {
+      queue.push({ id: nextId++, work, weight, crashes: 0, resolve: resolve as Task['resolve'], reject });
+      schedule();
+    });
+  }
+
   for (let i = 0; i < o.size; i++) spawn();
 
   return {
@@ -217,11 +257,10 @@ export function createTransformPool(o: TransformPoolOptions): TransformPool {
           });
     },
     transform(raw, origin) {
-      if (closed) return Promise.reject(new Error('transform pool is closed'));
-      return new Promise<TransformResult>((resolve, reject) => {
-        queue.push({ id: nextId++, raw, origin, crashes: 0, resolve, reject });
-        schedule();
-      });
+      return submit<TransformResult>({ raw, origin }, 1);
+    },
+    parse(job) {
+      return submit<ParseJobResult>({ job }, job.inputs.length);
     },
     close() {
       closed ??= (async () => {

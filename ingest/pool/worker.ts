@@ -1,24 +1,48 @@
-// Runs inside a transform worker thread: { id, bytes } → { id, result } with the transform's own options.
+// Runs inside a transform worker thread: { id, bytes } → { id, result } with the transform's own options, and the
+// parse command's jobs (parse-job.ts) → { id, parsed }.
 import { parentPort, workerData } from 'node:worker_threads';
 import { toBounceEventsSync } from '../../transform/bounce-event.ts';
 import type { TransformOptions } from '../../transform/bounce-event.ts';
+import { MBOX_SPLIT_ABOVE, transferables } from './parse-job.ts';
+import { runParseJob } from './run-parse-job.ts';
 import type { WorkerReply, WorkerTask } from './protocol.ts';
 
 const { options, crashMarker } = workerData as { options: TransformOptions; crashMarker?: string };
 const marker = crashMarker ? Buffer.from(crashMarker) : null;
+// Fault injection for tests: a worker that dies mid-chunk, like one killed by OOM or a native crash.
+const inspect = marker
+  ? (bytes: Buffer) => {
+      if (bytes.includes(marker)) process.exit(70);
+    }
+  : undefined;
+
+/** A throw is a bug in the parser, but still this record's outcome: it goes back as an error. */
+function attempt(id: number, run: () => WorkerReply): WorkerReply {
+  try {
+    return run();
+  } catch (err) {
+    return { id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+}
 
 parentPort!.on('message', (task: WorkerTask) => {
   const replies: WorkerReply[] = [];
+  const transfer: ArrayBuffer[] = [];
   for (const t of task.records) {
-    const bytes = Buffer.from(task.bytes, t.offset, t.length);
-    // Fault injection for tests: a worker that dies mid-chunk, like one killed by OOM or a native crash.
-    if (marker && bytes.includes(marker)) process.exit(70);
-    try {
-      replies.push({ id: t.id, result: toBounceEventsSync(bytes, t.origin, options) });
-    } catch (err) {
-      replies.push({ id: t.id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    if ('job' in t) {
+      replies.push(
+        attempt(t.id, () => {
+          const parsed = runParseJob(t.job, options, { splitMboxAbove: MBOX_SPLIT_ABOVE, inspect });
+          transfer.push(...transferables(parsed));
+          return { id: t.id, parsed };
+        }),
+      );
+      continue;
     }
+    const bytes = Buffer.from(task.bytes, t.offset, t.length);
+    inspect?.(bytes);
+    replies.push(attempt(t.id, () => ({ id: t.id, result: toBounceEventsSync(bytes, t.origin, options) })));
   }
-  parentPort!.postMessage(replies);
+  parentPort!.postMessage(replies, transfer);
 });
 parentPort!.postMessage('ready');

@@ -22,26 +22,30 @@ export const READ_BATCH = 64;
  */
 export async function* readSources(paths: string[]): AsyncGenerator<SourceItem> {
   let read = 0;
-  for (const given of paths) {
-    for (const entry of listFiles(given)) {
-      yield* readEntry(entry);
-      // Give the event loop a turn now and then (a consumer that does not await anything else would hold it).
-      if (++read % READ_BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+  for (const entry of listSources(paths)) {
+    yield* readListed(entry);
+    // Give the event loop a turn now and then (a consumer that does not await anything else would hold it).
+    if (++read % READ_BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
 /** Counts the files under the paths (for a progress bar total); mbox files count as one. */
 export function countSourceFiles(paths: string[]): number {
   let n = 0;
-  for (const p of paths) {
-    for (const _ of listFiles(p)) n++;
-  }
+  for (const _ of listSources(paths)) n++;
   return n;
 }
 
+/** A file to read, or a path that could not be listed (readListed turns it into an error item). */
+export type Listed = { file: string } | { file: string; error: string };
+
+/** Every file under the paths, in readSources' order, without reading any (a reader elsewhere, e.g. a worker). */
+export function* listSources(paths: string[]): Generator<Listed> {
+  for (const given of paths) yield* listFiles(given);
+}
+
 /** One listed file → its records (never throws: a failed read is an error item). */
-function readEntry(entry: Listed): SourceItem[] {
+export function readListed(entry: Listed): SourceItem[] {
   if ('error' in entry) return [{ kind: 'error', source: entry.file, error: entry.error }];
   let bytes: Buffer;
   let mtime: Date;
@@ -99,8 +103,6 @@ function readWhole(file: string): { bytes: Buffer; mtime: Date } {
     fs.closeSync(fd);
   }
 }
-
-type Listed = { file: string } | { file: string; error: string };
 
 function* listFiles(given: string): Generator<Listed> {
   let stat;

@@ -1,10 +1,13 @@
 // The transform worker pool: the same results as toBounceEvents on this thread, in order; a worker that dies
 // mid-chunk loses no record (the others are retried, the one that kills a worker is dead-lettered).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { createPipeline } from '../../ingest/pipeline.ts';
+import { addTally, emptyTally, MBOX_SPLIT_ABOVE, mboxJobs, type ParseOutput } from '../../ingest/pool/parse-job.ts';
 import { createTransformPool, TransformCrashedError } from '../../ingest/pool/pool.ts';
+import { runParseJob } from '../../ingest/pool/run-parse-job.ts';
 import { readSources } from '../../ingest/sources/files.ts';
 import type { RawRecord } from '../../ingest/sources/raw-record.ts';
 import { toBounceEvents } from '../../transform/bounce-event.ts';
@@ -44,6 +47,9 @@ async function corpus(): Promise<RawRecord[]> {
   );
   return out;
 }
+
+const renderMboxBounce = (i: number) =>
+  renderBounce({ recipient: `mbox${i}@outlook.com`, ip: `203.0.113.${i}`, code: 'S3150', queueId: `M${i}` });
 
 const originOf = (r: RawRecord) => ({ receivedAt: r.receivedAt, kafkaPartition: r.partition, kafkaOffset: r.offset });
 
@@ -116,4 +122,65 @@ test('the crash error is a TransformCrashedError and close() waits for queued re
   t.like(await good, { kind: 'ok' });
   await closed;
   await t.throwsAsync(pool.transform(Buffer.from('x'), { receivedAt: new Date(0) }), { message: /closed/ });
+});
+
+test('parse jobs: workers read and serialise the files as runParseJob does here; a large mbox comes back split', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-pool-'));
+  const files = fs
+    .readdirSync(path.join(REPO_ROOT, 'samples/incident-2018-s3150'))
+    .map((n) => path.join(REPO_ROOT, 'samples/incident-2018-s3150', n));
+  const box = path.join(dir, 'big.mbox');
+  fs.writeFileSync(
+    box,
+    Array.from({ length: MBOX_SPLIT_ABOVE + 3 }, (_, i) =>
+      Buffer.concat([
+        Buffer.from('From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n'),
+        renderMboxBounce(i),
+        Buffer.from('\n'),
+      ]),
+    ).reduce((a, b) => Buffer.concat([a, b])),
+  );
+  const inputs = [...files.map((file) => ({ file })), { file: box }, { file: path.join(dir, 'missing') }];
+  const pool = createTransformPool({ size: 2, options: OPTS });
+  try {
+    for (const format of ['ndjson', 'table'] as const) {
+      const here = runParseJob({ format, inputs }, OPTS);
+      const there = await pool.parse({ format, inputs });
+      t.is(there.pieces.length, 3, 'before the mbox, the mbox, after it');
+      const split = there.pieces[1];
+      if (!('mbox' in split)) return t.fail();
+      const parts = await Promise.all(mboxJobs(split.mbox, format, 4).map((job) => pool.parse(job)));
+      const joined = [there.pieces[0], ...parts.flatMap((p) => p.pieces), there.pieces[2]] as ParseOutput[];
+      const flat = (pieces: ParseOutput[]) => ({
+        out: Buffer.concat(pieces.map((p) => p.out ?? Buffer.alloc(0))).toString(),
+        rows: pieces.flatMap((p) => p.rows),
+        stderr: pieces.map((p) => p.stderr).join(''),
+        tally: pieces.reduce((all, p) => (addTally(all, p.tally), all), emptyTally()),
+      });
+      t.deepEqual(flat(joined), flat(here.pieces as ParseOutput[]), format);
+    }
+  } finally {
+    await pool.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a parse job whose file kills its worker is rejected as TransformCrashedError; the others go through', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-pool-'));
+  const good = path.join(dir, 'good.eml');
+  const bad = path.join(dir, 'bad.eml');
+  fs.writeFileSync(good, renderMboxBounce(1));
+  fs.writeFileSync(bad, Buffer.concat([Buffer.from(`${CRASH}\r\n`), renderMboxBounce(2)]));
+  const pool = createTransformPool({ size: 2, options: OPTS, crashMarker: CRASH });
+  try {
+    const jobs = [[good], [good, bad], [good]].map((files) =>
+      pool.parse({ format: 'ndjson', inputs: files.map((file) => ({ file })) }),
+    );
+    await t.throwsAsync(jobs[1], { instanceOf: TransformCrashedError });
+    for (const job of [jobs[0], jobs[2]])
+      t.like(((await job).pieces[0] as ParseOutput).tally, { records: 1, events: 1 });
+  } finally {
+    await pool.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
