@@ -15,7 +15,7 @@ import { tonlineReceiver } from './tonline.ts';
 import { yahooReceiver } from './yahoo.ts';
 
 /** Receivers in the order their host and text patterns are tried; the first brand that matches wins. */
-const RECEIVERS = [
+export const RECEIVERS = [
   microsoftReceiver,
   googleReceiver,
   yahooReceiver,

@@ -10,15 +10,15 @@ import {
   requiredLiterals,
 } from '../../../transform/pattern-table.ts';
 import { findRule, ruleMatches, type Rule, type RuleTable, type Subject } from '../../../transform/rhost/rule.ts';
-import { generic, listedIpFor, listedIpPatternsFor, PROVIDERS, tablesFor } from '../../../transform/rhost/index.ts';
+import {
+  generic,
+  listedIpFor,
+  listedIpPatternsFor,
+  PROVIDERS,
+  RECEIVERS,
+  tablesFor,
+} from '../../../transform/rhost/index.ts';
 import { listedIpOf } from '../../../transform/rhost/rule.ts';
-import { microsoftReceiver } from '../../../transform/rhost/microsoft.ts';
-import { googleReceiver } from '../../../transform/rhost/google.ts';
-import { yahooReceiver } from '../../../transform/rhost/yahoo.ts';
-import { unitedInternetReceiver } from '../../../transform/rhost/gmx-webde-ionos.ts';
-import { tonlineReceiver } from '../../../transform/rhost/tonline.ts';
-import { appleReceiver } from '../../../transform/rhost/apple.ts';
-import { mimecastReceiver } from '../../../transform/rhost/mimecast.ts';
 import type { Brand } from '../../../transform/rhost/receiver.ts';
 
 const asciiLower = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -55,15 +55,7 @@ test('requiredLiterals: null when some alternative guarantees nothing or the sou
 });
 
 const TABLES: RuleTable[] = [...new Set(PROVIDERS.flatMap((p) => tablesFor(p)))];
-const BRANDS = [
-  microsoftReceiver,
-  googleReceiver,
-  yahooReceiver,
-  unitedInternetReceiver,
-  tonlineReceiver,
-  appleReceiver,
-  mimecastReceiver,
-].flatMap((r): Brand[] => [...r.brands]);
+const BRANDS = RECEIVERS.flatMap((r): Brand[] => [...r.brands]);
 const PATTERNS: RegExp[] = [
   ...TABLES.flatMap((table) => table.rules.flatMap((r) => (r.match ? [r.match] : []))),
   ...TABLES.flatMap((table) => table.listedIp),
