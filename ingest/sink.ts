@@ -17,7 +17,11 @@ export interface Processed {
 }
 
 /** replay: the batch may have been inserted before under this token; insert it whole (see insertEvents). */
-export type InsertFn = (events: BounceEvent[], dedupToken: string, options?: { replay?: boolean }) => Promise<void>;
+export type InsertFn = (
+  events: BounceEvent[],
+  dedupToken: string,
+  options?: { replay?: boolean; onRefill?: (events: number) => void },
+) => Promise<void>;
 
 /** Capped, jittered backoff while the store is unavailable. There is no last attempt: the sink waits until it is back. */
 export interface RetryPolicy {
@@ -119,7 +123,11 @@ export function createSink(options: SinkOptions): Sink {
     let waitingSince = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await options.insert(events, token, replay ? { replay } : undefined);
+        const onRefill = (n: number) =>
+          log(
+            `sink.replay_refilled events=${n} token=${token} (a replayed chunk's part had not landed under its token; stored under a token of its own)`,
+          );
+        await options.insert(events, token, replay ? { replay, onRefill } : undefined);
         if (waitingSince) log(`sink.store_back waited_ms=${Date.now() - waitingSince} tries=${attempt}`);
         return {};
       } catch (err) {
