@@ -61,29 +61,14 @@ let lastHeaders: Header[] = [];
 /** Header block → unfolded (name, value) pairs, names lower case, in order. */
 export function parseHeaders(block: string): Header[] {
   if (block === lastBlock) return lastHeaders;
-  // blocks come LF-normalised; a decoded enclosure may still carry CR (split by a pattern, the slow path)
-  const out = block.includes('\r') ? headersOfLines(block.split(/\r\n|\r|\n/)) : headersOfLfBlock(block);
+  // blocks come LF-normalised; a decoded enclosure may still carry CR
+  const out = headersOfLfBlock(block.includes('\r') ? block.replace(/\r\n?/g, '\n') : block);
   lastBlock = block;
   lastHeaders = out;
   return out;
 }
 
-function headersOfLines(lines: readonly string[]): Header[] {
-  const out: Header[] = [];
-  for (const line of lines) {
-    if (line === '') break;
-    if (line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
-      const last = out[out.length - 1];
-      if (last) last.value += ' ' + line.trim();
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon > 0) out.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
-  }
-  return out;
-}
-
-/** headersOfLines(block.split('\n')) without making the lines. */
+/** An LF block's fields, read by line offsets (no array of lines); the empty line ends the block. */
 function headersOfLfBlock(block: string): Header[] {
   const out: Header[] = [];
   let colon = -1; // the first colon at or after the line start, kept while ahead: lines without one stay linear

@@ -65,7 +65,8 @@ export interface ParseJobResult {
 
 export const emptyTally = (): ParseTally => ({ records: 0, events: 0, skipped: new Map(), errors: new Map() });
 
-const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+/** Adds n to a reason's count. */
+export const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
 /** Adds `from` to `into`; reasons new to `into` go after its own, so merging in input order keeps first occurrence. */
 export function addTally(into: ParseTally, from: ParseTally): void {

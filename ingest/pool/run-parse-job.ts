@@ -6,6 +6,7 @@ import type { SourceItem } from '../sources/raw-record.ts';
 import type { TransformOptions } from '../../transform/bounce-event.ts';
 import { toBounceEventsSync } from '../../transform/bounce-event.ts';
 import {
+  bump,
   emptyTally,
   type ParseJob,
   type ParseJobResult,
@@ -20,8 +21,6 @@ export interface ParseJobHooks {
   /** tests only: sees every message's bytes before it is parsed */
   inspect?: (bytes: Buffer) => void;
 }
-
-const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 export function runParseJob(job: ParseJob, options: TransformOptions, hooks: ParseJobHooks = {}): ParseJobResult {
   const splitAbove = hooks.splitMboxAbove ?? Infinity;

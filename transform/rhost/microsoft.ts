@@ -1,7 +1,7 @@
 // Microsoft: Outlook.com consumer (hotmail/outlook/live/msn) and Exchange Online Protection.
 // Rows follow docs/receiver-codes.md §1; most specific first. ms_code: see docs/classification.md.
 import { receiver } from './receiver.ts';
-import { compactText, IP_BARE, IP_BRACKETED, re, type Rule, type RuleTable } from './rule.ts';
+import { IP_BARE, IP_BRACKETED, re, type Rule, type RuleTable } from './rule.ts';
 
 const LEGACY = /\b((?:SC|DY|OU|RP)-00\d)\b/i;
 
@@ -14,23 +14,14 @@ const S_CODE_COMPACT = /\((?:S|AS(?=31[45]0\)))(\d{3,11})\)/;
 /** An anti-spam rule number: "AS(3130)", "(AS16012609)", "(AS761/AS843)" (not the AS3150/AS3140 print). */
 const AS_RULE_COMPACT = /AS\((\d{3,12})\)|(?<=[(/])AS(\d{3,12})(?=[)/])/g;
 
-/** The S-code printed in a Microsoft text, normalised ("S3150"); '' when none. */
-export function microsoftSCode(text: string): string {
-  return microsoftSCodeCompact(compactText(text));
-}
-
-/** microsoftSCode for a text already without white space (compactText). */
+/** The S-code printed in a Microsoft text without white space (compactText), normalised ("S3150"); '' when none. */
 export function microsoftSCodeCompact(compact: string): string {
   const m = S_CODE_COMPACT.exec(compact);
   return m ? `S${m[1]}` : '';
 }
 
-/** The anti-spam rule number printed in a Microsoft text ("AS3130"); '' when none. AS3150/AS3140 are S-codes. */
-export function microsoftAsRule(text: string): string {
-  return microsoftAsRuleCompact(compactText(text));
-}
-
-/** microsoftAsRule for a text already without white space (compactText). */
+/** The anti-spam rule number in a text without white space (compactText), "AS3130"; '' when none. AS3150/AS3140 are
+ *  S-codes. */
 export function microsoftAsRuleCompact(compact: string): string {
   for (const m of compact.matchAll(AS_RULE_COMPACT)) {
     const n = m[1] ?? m[2];
