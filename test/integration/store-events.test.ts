@@ -307,5 +307,13 @@ test.serial(
       await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'apple'")
     )[0].n;
     t.is(codes, 150);
+    // One part per year in bounce_events and events_by_ip; the rollups take the whole span in one partition (0012).
+    const partitions = await rows<{ table: string; n: number }>(
+      "SELECT table, toUInt32(uniqExact(partition)) AS n FROM system.parts WHERE database = currentDatabase() AND active AND table IN ('bounce_events', 'events_by_ip', 'bounce_hourly', 'listing_hourly', 'code_hourly') GROUP BY table ORDER BY table",
+    );
+    t.deepEqual(
+      partitions.map((p) => `${p.table}:${p.n >= 75 ? 'years' : p.n}`),
+      ['bounce_events:years', 'bounce_hourly:1', 'code_hourly:1', 'events_by_ip:years', 'listing_hourly:1'],
+    );
   },
 );

@@ -254,16 +254,30 @@ test.serial(
       const keys = await rows<{ name: string; partition_key: string }>(
         "SELECT name, partition_key FROM system.tables WHERE database = currentDatabase() AND partition_key != '' ORDER BY name",
       );
+      // Yearly since 0009; the three rollups in one partition since 0012, their TTL kept.
       t.deepEqual(
         keys.filter((k) => k.name !== 'schema_migrations').map((k) => `${k.name}:${k.partition_key}`),
         [
           'bounce_events:toYear(bounced_at)',
-          'bounce_hourly:toYear(hour)',
-          'code_hourly:toYear(hour)',
+          'bounce_hourly:tuple()',
+          'code_hourly:tuple()',
           'events_by_ip:toYear(bounced_at)',
-          'listing_hourly:toYear(hour)',
+          'listing_hourly:tuple()',
         ],
       );
+      const rollups = await rows<{ name: string; engine_full: string }>(
+        "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN ('bounce_hourly', 'listing_hourly', 'code_hourly') ORDER BY name",
+      );
+      t.deepEqual(
+        rollups.map((r) => r.name),
+        ['bounce_hourly', 'code_hourly', 'listing_hourly'],
+      );
+      for (const r of rollups)
+        t.regex(
+          r.engine_full,
+          /^AggregatingMergeTree PARTITION BY tuple\(\) ORDER BY .* TTL toDateTime\(least\(toDate32\(hour\) \+ 29000/,
+          r.name,
+        );
       // The views feed the new tables: a 150-month batch in one insert, and the rollups count it.
       const more = Array.from({ length: 150 }, (_, i) =>
         makeEvent({ bounced_at: `${2005 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01 00:00:00` }),
