@@ -174,6 +174,9 @@ async function refillLost(store: Store, events: BounceEvent[], dedupToken: strin
   return lost.length;
 }
 
+/** Per store, the insert that runs now (or ran last): the next one starts after it (insertEvents). */
+const insertsInFlight = new WeakMap<Store, Promise<unknown>>();
+
 /**
  * Insert one batch. A retry must send the same events with the same token: the raw table and every rollup
  * drop it (insert dedup window + deduplicate_blocks_in_dependent_materialized_views). A replay older than the
@@ -194,6 +197,24 @@ export async function insertEvents(
   events: BounceEvent[],
   dedupToken: string,
   options: { replay?: boolean; onRefill?: (events: number) => void } = {},
+): Promise<void> {
+  // One insert at a time per store: the lookup of stored event ids and the insert after it must not interleave with
+  // another batch's (the same message from two partitions would get in twice), and the embedded engine applies an
+  // insert's settings (its dedup token) as session SETs. Callers that store partitions concurrently wait here.
+  const previous = insertsInFlight.get(store) ?? Promise.resolve();
+  const mine = previous.then(() => insertEventsNow(store, events, dedupToken, options));
+  insertsInFlight.set(
+    store,
+    mine.catch(() => undefined),
+  );
+  return mine;
+}
+
+async function insertEventsNow(
+  store: Store,
+  events: BounceEvent[],
+  dedupToken: string,
+  options: { replay?: boolean; onRefill?: (events: number) => void },
 ): Promise<void> {
   if (events.length === 0) return;
   if (!dedupToken)

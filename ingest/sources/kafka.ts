@@ -40,6 +40,9 @@ const INFLIGHT = /^inflight:(\d+)-(\d+)$/;
 export const FETCH_MAX_BYTES_PER_PARTITION = 10 * 1024 * 1024;
 export const FETCH_MAX_BYTES = 30 * 1024 * 1024;
 
+/** Partitions of one fetch in work at once; a partition's own batches still run one after the other, in order. */
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 3;
+
 export function toRawRecord(topic: string, partition: number, m: KafkaMessage): RawRecord {
   const offset = Number(m.offset);
   return {
@@ -256,7 +259,9 @@ export function createKafkaSource(o: KafkaSourceOptions): KafkaSource {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        // The partitions of a fetch are worked side by side: one chunk is stored (one insert at a time per store,
+        // insertEvents) while the others are transformed. kafkajs fetches again once all of them are done.
+        partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
         eachBatch,
       });
     },

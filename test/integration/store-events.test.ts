@@ -287,6 +287,39 @@ test.serial(
 );
 
 test.serial(
+  'two batches stored at once (two Kafka partitions) holding the same message: stored once, counted once',
+  async (t) => {
+    // The consumer works the partitions of a fetch side by side; insertEvents takes one batch at a time, so the second
+    // batch's lookup sees the first one's rows. Several rounds, since the order of two concurrent calls is the
+    // engine's.
+    for (let round = 0; round < 5; round++) {
+      const shared = makeEvent({ event_id: `twin-${round}`, provider: 'orange', bounced_at: '2026-05-01 10:00:00' });
+      const batches = [0, 1].map((partition) => [
+        { ...shared, kafka_partition: partition, kafka_offset: round },
+        makeEvent({
+          event_id: `own-${round}-${partition}`,
+          provider: 'orange',
+          bounced_at: '2026-05-01 10:00:00',
+          kafka_partition: partition,
+          kafka_offset: round + 1,
+        }),
+      ]);
+      await Promise.all(batches.map((b, partition) => insertEvents(store, b, `twins:${partition}:${round}`)));
+    }
+    const counted = (
+      await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'orange'")
+    )[0].n;
+    const raw = (
+      await rows<{ n: number; ids: number }>(
+        "SELECT toUInt32(count()) AS n, toUInt32(uniqExact(event_id)) AS ids FROM bounce_events WHERE provider = 'orange'",
+      )
+    )[0];
+    t.deepEqual(raw, { n: 15, ids: 15 }, 'each shared message stored from one partition only');
+    t.is(counted, 15, 'and counted once in the rollup');
+  },
+);
+
+test.serial(
   'a batch spanning 150 months and more than 50 years goes in: yearly partitions, blocks of at most 50 years',
   async (t) => {
     const events = Array.from({ length: 150 }, (_, i) =>
