@@ -66,12 +66,27 @@ export async function ingestFiles(
   let files = 0;
   let lastFile: string | null = null;
 
+  // A batch is stored while the next one is read and transformed; one store at a time, in input order, so the
+  // tokens, the tally and the dead letters come out as they would one after the other.
+  let storing: Promise<{ err?: unknown }> = Promise.resolve({});
+  const stored = async () => {
+    const { err } = await storing;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the sink's rejection, as it came
+    if (err) throw err;
+  };
   const flush = async () => {
     if (batcher.size === 0) return;
-    const batch = await sink.write(batcher.take(), fileDedupToken);
-    addTally(tally, batch);
-    metrics?.observeTally(batch);
-    o.onProgress?.(tally, files);
+    const items = batcher.take();
+    await stored();
+    storing = sink.write(items, fileDedupToken).then(
+      (batch) => {
+        addTally(tally, batch);
+        metrics?.observeTally(batch);
+        o.onProgress?.(tally, files);
+        return {};
+      },
+      (err: unknown) => ({ err }),
+    );
   };
 
   // Records run through the pipeline up to `window` ahead (in parallel with a transform pool) and are taken
@@ -114,10 +129,12 @@ export async function ingestFiles(
       if (batcher.full()) await flush();
     }
     await flush();
+    await stored();
   };
   try {
     await consume();
   } finally {
+    await storing; // a batch still being stored when reading failed: let it finish before the store is closed
     await pool?.close(); // its threads would keep the process alive
   }
   if (lastFile !== null) {
