@@ -226,6 +226,59 @@ const MUTATIONS: Record<string, (s: string, r: Rand) => string> = {
 const HEAD =
   'From: MAILER-DAEMON@example.net\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\nDate: Mon, 2 Jan 2023 10:00:00 +0000\n';
 
+const FIELD_RUN_UNITS = [
+  '@',
+  '@@',
+  '@<',
+  '<@',
+  '@,',
+  '@:',
+  ':',
+  ',',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  ';',
+  '=',
+  '"',
+  "'",
+  '.',
+  '-',
+  ' ',
+  '\t',
+  '\\',
+  'a@',
+  '@a',
+  '.@',
+  'a.',
+  '-@',
+  '::',
+  '(a',
+] as const;
+const RUN_FIELDS = [
+  { name: 'Final-Recipient', ds: true },
+  { name: 'Original-Recipient', ds: true },
+  { name: 'Action', ds: true },
+  { name: 'Status', ds: true },
+  { name: 'Remote-MTA', ds: true },
+  { name: 'Diagnostic-Code', ds: true },
+  { name: 'Last-Attempt-Date', ds: true },
+  { name: 'Arrival-Date', ds: true },
+  { name: 'X-Postfix-Sender', ds: true },
+  { name: 'X-Original-Message-ID', ds: true },
+  { name: 'Return-Path', ds: false },
+  { name: 'From', ds: false },
+  { name: 'Sender', ds: false },
+  { name: 'X-Envelope-From', ds: false },
+  { name: 'Received', ds: false },
+  { name: 'Date', ds: false },
+  { name: 'Subject', ds: false },
+  { name: 'X-Failed-Recipients', ds: false },
+] as const;
+
 const GENERATORS: Record<string, (r: Rand) => string> = {
   'encoded-words': (r) =>
     `${HEAD.replace('Subject: ', `Subject: ${'=?utf-8?b?'.repeat(1000 + int(r, 20000))}`)}\nfailed: <a@example.com> 550 5.1.1 unknown\n`,
@@ -267,6 +320,19 @@ const GENERATORS: Record<string, (r: Rand) => string> = {
         `Final-Recipient: rfc822; ${pick(r, ['', 'x@', '<', '"'] as const)}${run}${i}\nAction: failed\nStatus: 5.1.1\n`,
     ).join('\n');
     return `${HEAD}X-Failed-Recipients: ${run}\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\n>>> RCPT TO:<a@example.com>\n<<< 550 ${run}\n--b\nContent-Type: message/delivery-status\n\n${groups}\n--b--\n`;
+  },
+  // A short-to-medium run of one delimiter (or a pair) as the whole value of one field the parser reads: the shape
+  // that finds backtracking between two quantifiers over overlapping classes. Forty '@' in Final-Recipient took the
+  // source-route pattern 15 s; the long-line mutation's runs (10,000+ characters) are cut at 2,000 and rarely land
+  // in a field value.
+  'field-char-runs': (r) => {
+    const unit = pick(r, FIELD_RUN_UNITS);
+    const run = unit.repeat(Math.ceil((8 + int(r, 4000)) / unit.length));
+    const field = pick(r, RUN_FIELDS);
+    const value = `${pick(r, ['', 'rfc822; ', 'rfc822;<', 'dns; ', 'smtp; 550 ', '<'] as const)}${run}${pick(r, ['', '>', ':', 'x', '\n'] as const)}`;
+    const ds = `Reporting-MTA: dns; mx.example.net\n\n${field.ds ? `${field.name}: ${value}\n` : ''}Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n`;
+    const head = field.ds ? HEAD : HEAD.replace(/^/, `${field.name}: ${value}\n`);
+    return `${head}Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\n${field.ds ? '' : value}\n--b\nContent-Type: message/delivery-status\n\n${ds}\n--b--\n`;
   },
   'spaces-line': (r) =>
     `${HEAD}\n${' '.repeat(10_000 + int(r, 500_000))}x\nDiagnostic-Code: smtp;${' '.repeat(10_000 + int(r, 200_000))}550\n`,
