@@ -36,12 +36,29 @@ function inRange(t: number): Date | undefined {
   return year < 1980 || year > 2200 ? undefined : new Date(t);
 }
 
+/**
+ * Each "(comment)" replaced by a space: a "(" up to the first ")" after it, what `/\([^)]*\)/g` replaces, in one
+ * pass. The pattern tried every "(" of a run against the rest of the value: 21,000 of them in a Date header took
+ * 31 ms (fuzz seed 12, input 89299). With no ")" after a "(", no later "(" has one either, so the rest stays.
+ */
+function withoutComments(value: string): string {
+  let open = value.indexOf('(');
+  if (open === -1) return value;
+  let out = '';
+  let from = 0;
+  while (open !== -1) {
+    const close = value.indexOf(')', open + 1);
+    if (close === -1) break;
+    out += `${value.slice(from, open)} `;
+    from = close + 1;
+    open = value.indexOf('(', from);
+  }
+  return out + value.slice(from);
+}
+
 /** Anything else Date.parse understands; a missing zone is read as UTC so results do not depend on TZ. */
 function parseLoose(value: string): Date | undefined {
-  let v = value
-    .replace(/\([^)]*\)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let v = withoutComments(value).replace(/\s+/g, ' ').trim();
   if (!v) return undefined;
   // "Mon, 1 Jan 2024 10:00:00 +0900 JST" and similar trailers confuse Date.parse
   v = v.replace(/([+-]\d{4})\s+[A-Z]{2,5}$/, '$1');
