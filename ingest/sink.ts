@@ -125,7 +125,7 @@ export function createSink(options: SinkOptions): Sink {
       try {
         const onRefill = (n: number) =>
           log(
-            `sink.replay_refilled events=${n} token=${token} (a replayed chunk's part had not landed under its token; stored under a token of its own)`,
+            `sink.replay_refilled events=${n} token=${token} (a replayed or retried chunk's part had not landed under its token; stored under a token of its own)`,
           );
         // A retry repeats an insert that may have half-landed (the store died or the connection broke after the raw
         // part and before a rollup's, or after a part's dedup token and before its rows): the same records under

@@ -331,7 +331,7 @@ const GENERATORS: Record<string, (r: Rand) => string> = {
     const field = pick(r, RUN_FIELDS);
     const value = `${pick(r, ['', 'rfc822; ', 'rfc822;<', 'dns; ', 'smtp; 550 ', '<'] as const)}${run}${pick(r, ['', '>', ':', 'x', '\n'] as const)}`;
     const ds = `Reporting-MTA: dns; mx.example.net\n\n${field.ds ? `${field.name}: ${value}\n` : ''}Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n`;
-    const head = field.ds ? HEAD : HEAD.replace(/^/, `${field.name}: ${value}\n`);
+    const head = field.ds ? HEAD : `${field.name}: ${value}\n${HEAD}`;
     return `${head}Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\n${field.ds ? '' : value}\n--b\nContent-Type: message/delivery-status\n\n${ds}\n--b--\n`;
   },
   'spaces-line': (r) =>
