@@ -48,11 +48,6 @@ export async function openStore(store: StoreOptions): Promise<Store> {
   return opened;
 }
 
-/** True for a store opened with CLICKHOUSE_CLUSTER (Replicated tables under Distributed ones). */
-export function isClusterStore(store: Store): boolean {
-  return Boolean(origins.get(store)?.cluster);
-}
-
 /**
  * A client whose session refuses writes and DDL (readonly=2: SELECT and SET only), for ad-hoc SQL.
  * Embedded: a second chDB session on the same data dir, so the main store's session stays writable.

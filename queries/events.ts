@@ -2,7 +2,7 @@
 // by token.
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { isClusterStore, type Store } from './client.ts';
+import type { Store } from './client.ts';
 import type { BounceEvent } from '../transform/bounce-event.ts';
 import { StoreWriteError } from '../shared/errors.ts';
 import { classifyStoreError } from './store-errors.ts';
@@ -159,14 +159,13 @@ async function insertBlock(store: Store, block: BounceEvent[], token: string): P
 }
 
 /**
- * After a replay or a retry: the events bounce_events still lacks go in again under a token of this attempt's own. A
- * single node's MergeTree records a part's dedup token (its deduplication log) before the part itself is in place,
- * one part per year: a kill of the engine between the two leaves a token whose part never landed, and the replay
- * under the same token is dropped as a duplicate (the fault suite lost the 3 events of one year-part so). A random
- * token, so a kill during this insert leaves the next replay the same check. Done for the embedded store (the
- * engine dies with our process) and a single-node server (it can die mid-insert too, and answers the retry); on a
- * cluster the Distributed table inserts asynchronously, so a check right after would see rows as lost that are on
- * their way (and Replicated tables commit the token with the part).
+ * After a replay: the events bounce_events still lacks go in again under a token of this attempt's own. A single
+ * node's MergeTree records a part's dedup token (its deduplication log) before the part itself is in place, one
+ * part per year: a kill between the two leaves a token whose part never landed, and the replay under the same token
+ * is dropped as a duplicate (the fault suite lost the 3 events of one year-part so). A random token, so a kill
+ * during this insert leaves the next replay the same check. Done for the embedded store, the one the fault suite
+ * kills; on a server cluster the Distributed table inserts asynchronously, so a check right after would see rows as
+ * lost that are on their way (and Replicated tables commit the token with the part).
  */
 async function refillLost(store: Store, events: BounceEvent[], dedupToken: string): Promise<number> {
   const stored = await storedEventIds(store, events);
@@ -230,7 +229,7 @@ async function insertEventsNow(
         block,
         blockToken(dedupToken, block, fresh.length === events.length && blocks.length === 1),
       );
-    if (options.replay && !isClusterStore(store)) {
+    if (options.replay && store.kind === 'embedded') {
       const refilled = await refillLost(store, fresh, dedupToken);
       if (refilled > 0) options.onRefill?.(refilled);
     }
