@@ -125,7 +125,7 @@ export function createSink(options: SinkOptions): Sink {
       try {
         const onRefill = (n: number) =>
           log(
-            `sink.replay_refilled events=${n} token=${token} (a replayed or retried chunk's part had not landed under its token; stored under a token of its own)`,
+            `sink.replay_refilled events=${n} token=${token} (a replayed chunk's part had not landed under its token; stored under a token of its own)`,
           );
         await options.insert(events, token, replay ? { replay, onRefill } : undefined);
         if (waitingSince) log(`sink.store_back waited_ms=${Date.now() - waitingSince} tries=${attempt}`);

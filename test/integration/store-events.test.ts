@@ -293,12 +293,12 @@ test.serial(
     // batch's lookup sees the first one's rows. Several rounds, since the order of two concurrent calls is the
     // engine's.
     for (let round = 0; round < 5; round++) {
-      const shared = makeEvent({ event_id: `twin-${round}`, provider: 'orange', bounced_at: '2026-05-01 10:00:00' });
+      const shared = makeEvent({ event_id: `twin-${round}`, provider: 'tonline', bounced_at: '2026-05-01 10:00:00' });
       const batches = [0, 1].map((partition) => [
         { ...shared, kafka_partition: partition, kafka_offset: round },
         makeEvent({
           event_id: `own-${round}-${partition}`,
-          provider: 'orange',
+          provider: 'tonline',
           bounced_at: '2026-05-01 10:00:00',
           kafka_partition: partition,
           kafka_offset: round + 1,
@@ -307,11 +307,11 @@ test.serial(
       await Promise.all(batches.map((b, partition) => insertEvents(store, b, `twins:${partition}:${round}`)));
     }
     const counted = (
-      await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'orange'")
+      await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'tonline'")
     )[0].n;
     const raw = (
       await rows<{ n: number; ids: number }>(
-        "SELECT toUInt32(count()) AS n, toUInt32(uniqExact(event_id)) AS ids FROM bounce_events WHERE provider = 'orange'",
+        "SELECT toUInt32(count()) AS n, toUInt32(uniqExact(event_id)) AS ids FROM bounce_events WHERE provider = 'tonline'",
       )
     )[0];
     t.deepEqual(raw, { n: 15, ids: 15 }, 'each shared message stored from one partition only');
