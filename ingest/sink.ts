@@ -125,9 +125,13 @@ export function createSink(options: SinkOptions): Sink {
       try {
         const onRefill = (n: number) =>
           log(
-            `sink.replay_refilled events=${n} token=${token} (a replayed chunk's part had not landed under its token; stored under a token of its own)`,
+            `sink.replay_refilled events=${n} token=${token} (a replayed chunk's part had not landed under its token; attached to bounce_events alone, the rollups had them)`,
           );
-        await options.insert(events, token, replay ? { replay, onRefill } : undefined);
+        // A retry repeats an insert that may have half-landed (the store died or the connection broke after the raw
+        // part and before a rollup's, or after a part's dedup token and before its rows): the same records under
+        // the same token, as a replay (see InsertFn).
+        const again = replay || attempt > 1;
+        await options.insert(events, token, again ? { replay: true, onRefill } : undefined);
         if (waitingSince) log(`sink.store_back waited_ms=${Date.now() - waitingSince} tries=${attempt}`);
         return {};
       } catch (err) {

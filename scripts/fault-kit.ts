@@ -1,6 +1,7 @@
 // Shared by the fault suite (test/integration/fault-*.test.ts) and the soak (scripts/soak.ts): a multi-year archive
 // on disk, what `parse` finds in it, the CLI as a child process (produce, consume, parse), a SIGKILL loop, and what
 // the embedded store holds. Everything runs the real CLI against the real broker and the real engine.
+// FAULT_KIT_LOG=<file>: the kill loop and the drain append each child's log there (what a failed run replayed).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -265,6 +266,8 @@ export async function killLoop(
     child.kill('SIGKILL');
     const { signal } = await child.exit;
     if (signal === 'SIGKILL') landed++;
+    if (process.env.FAULT_KIT_LOG)
+      fs.appendFileSync(process.env.FAULT_KIT_LOG, `=== kill ${k + 1}\n${child.stderr()}\n`);
     o.log?.(
       `kill ${k + 1}/${kills}: ${signal ?? 'exited before the kill'}; last line: ${child.stderr().trim().split('\n').pop()?.slice(0, 200)}`,
     );
@@ -276,6 +279,8 @@ export async function killLoop(
 export async function drain(env: Record<string, string>, idleMs = 4000): Promise<Child> {
   const child = runCli(['consume', '--idle-exit-ms', String(idleMs)], env);
   await child.exit;
+  if (process.env.FAULT_KIT_LOG)
+    fs.appendFileSync(process.env.FAULT_KIT_LOG, `=== drain\n${child.stderr()}\n${child.stdout()}\n`);
   return child;
 }
 

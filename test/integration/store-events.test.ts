@@ -8,6 +8,7 @@ import { createClient, ClickHouseLogLevel } from '@clickhouse/client';
 import { freshStore, type TestStore } from '../helpers/store.ts';
 import { makeEvent } from '../helpers/events.ts';
 import { insertEvents, isRetriableStoreError } from '../../queries/events.ts';
+import { createSink } from '../../ingest/sink.ts';
 import { ENGINE_STATUS_FILE, openStore, type Store } from '../../queries/client.ts';
 import { testConfig } from '../../cli/config.ts';
 import { BouncePipelineError, StoreWriteError } from '../../shared/errors.ts';
@@ -82,32 +83,89 @@ test.serial("Microsoft's rule number lands in ms_rule next to ms_code", async (t
   t.deepEqual(viaView, [{ ms_rule: 'AS1430' }], 'v_events (SELECT *, created before 0011) shows the new column');
 });
 
-test.serial('a replay whose token the engine knows but whose rows are gone stores them again, once', async (t) => {
-  // The engine's state after a kill between writing a part's dedup token and putting the part in place: the token
-  // is known, the rows are not there. A lightweight delete leaves exactly that (the dedup log keeps the token).
-  const events = ['rf-1', 'rf-2', 'rf-3'].map((id, i) =>
-    makeEvent({ event_id: id, kafka_partition: 2, kafka_offset: 700 + i, bounced_at: `202${4 + i}-05-01 10:00:00` }),
+// The engine's state after a kill between writing a part's dedup token and putting the part in place: the token is
+// known, the rows are not there. A lightweight delete leaves exactly that (the dedup log keeps the token).
+// The rollups and events_by_ip keep no event id: each test's events are the only ones of their ms_code and account.
+const refillCounts = async (prefix: string) => {
+  const n = async (query: string) =>
+    Number(
+      (
+        await (
+          await store.client.query({ query, query_params: { prefix }, format: 'JSONEachRow' })
+        ).json<{ n: string }>()
+      )[0].n,
+    );
+  return {
+    raw: await n("SELECT count() AS n FROM bounce_events WHERE ms_code = concat('refill-', {prefix:String})"),
+    hourly: await n("SELECT sum(bounces) AS n FROM bounce_hourly WHERE ms_code = concat('refill-', {prefix:String})"),
+    codes: await n("SELECT sum(n_events) AS n FROM code_hourly WHERE ms_code = concat('refill-', {prefix:String})"),
+    byIp: await n("SELECT count() AS n FROM events_by_ip WHERE account = concat({prefix:String}, '-account')"),
+  };
+};
+const refillEvents = (prefix: string, offset: number) =>
+  [1, 2, 3].map((i) =>
+    makeEvent({
+      event_id: `${prefix}-${i}`,
+      kafka_partition: 2,
+      kafka_offset: offset + i,
+      bounced_at: `202${3 + i}-05-01 10:00:00`,
+      ms_code: `refill-${prefix}`,
+      account: `${prefix}-account`,
+    }),
   );
-  await insertEvents(store, events, 'refill:700-702');
-  await store.client.command({
-    query: "DELETE FROM bounce_events WHERE event_id LIKE 'rf-%'",
+const loseRawRows = (prefix: string) =>
+  store.client.command({
+    query: "DELETE FROM bounce_events WHERE ms_code = concat('refill-', {prefix:String})",
+    query_params: { prefix },
     clickhouse_settings: { mutations_sync: '2' },
   });
-  const count = async () =>
-    Number((await rows<{ n: string }>("SELECT count() AS n FROM bounce_events WHERE event_id LIKE 'rf-%'"))[0].n);
-  t.is(await count(), 0);
-  // a plain retry under the token is dropped by the engine's dedup: the hole this guards against
-  await insertEvents(store, events, 'refill:700-702');
-  t.is(await count(), 0);
-  const refilled: number[] = [];
-  await insertEvents(store, events, 'refill:700-702', { replay: true, onRefill: (n) => refilled.push(n) });
-  t.is(await count(), 3);
-  t.deepEqual(refilled, [3]);
-  // replayed again: stored under their own lineage, nothing to refill, nothing doubled
-  await insertEvents(store, events, 'refill:700-702', { replay: true, onRefill: (n) => refilled.push(n) });
-  t.is(await count(), 3);
-  t.deepEqual(refilled, [3]);
-});
+
+test.serial(
+  'a replay whose token the engine knows but whose rows are gone stores them again, once, in bounce_events alone',
+  async (t) => {
+    const events = refillEvents('rf', 700);
+    await insertEvents(store, events, 'refill:700-702');
+    await loseRawRows('rf');
+    t.deepEqual(await refillCounts('rf'), { raw: 0, hourly: 3, codes: 3, byIp: 3 });
+    // a plain retry under the token is dropped by the engine's dedup: the hole this guards against
+    await insertEvents(store, events, 'refill:700-702');
+    t.is((await refillCounts('rf')).raw, 0);
+    const refilled: number[] = [];
+    await insertEvents(store, events, 'refill:700-702', { replay: true, onRefill: (n) => refilled.push(n) });
+    // the rollups and events_by_ip had them: the refill must not count them there again (it did: 6 for 3)
+    t.deepEqual(await refillCounts('rf'), { raw: 3, hourly: 3, codes: 3, byIp: 3 });
+    t.deepEqual(refilled, [3]);
+    // replayed again: stored under their own lineage, nothing to refill, nothing doubled
+    await insertEvents(store, events, 'refill:700-702', { replay: true, onRefill: (n) => refilled.push(n) });
+    t.deepEqual(await refillCounts('rf'), { raw: 3, hourly: 3, codes: 3, byIp: 3 });
+    t.deepEqual(refilled, [3]);
+    const staging = await rows("SELECT name FROM system.tables WHERE name = 'bounce_events_refill'");
+    t.deepEqual(staging, [], 'the staging table is gone');
+  },
+);
+
+test.serial(
+  'the kill as it happens: the views had not run, the raw token was logged without its rows; the replay fills each table once',
+  async (t) => {
+    // The views run after the raw part is written; a kill while bounce_events commits its parts leaves the rollups
+    // without the chunk. Modelled: the views detached for the first insert, then the raw rows lost as above.
+    const views = ['bounce_hourly_mv', 'listing_hourly_mv', 'code_hourly_mv', 'events_by_ip_mv'];
+    const events = refillEvents('rk', 800);
+    for (const v of views) await store.client.command({ query: `DETACH TABLE ${v}` });
+    try {
+      await insertEvents(store, events, 'refill:800-802');
+    } finally {
+      for (const v of views) await store.client.command({ query: `ATTACH TABLE ${v}` });
+    }
+    t.deepEqual(await refillCounts('rk'), { raw: 3, hourly: 0, codes: 0, byIp: 0 });
+    await loseRawRows('rk');
+    t.deepEqual(await refillCounts('rk'), { raw: 0, hourly: 0, codes: 0, byIp: 0 });
+    const refilled: number[] = [];
+    await insertEvents(store, events, 'refill:800-802', { replay: true, onRefill: (n) => refilled.push(n) });
+    t.deepEqual(refilled, [3]);
+    t.deepEqual(await refillCounts('rk'), { raw: 3, hourly: 3, codes: 3, byIp: 3 });
+  },
+);
 
 test.serial('an empty batch is a no-op; a batch needs a token', async (t) => {
   await t.notThrowsAsync(insertEvents(store, [], 'whatever'));
@@ -283,6 +341,47 @@ test.serial(
       { replay: true },
     );
     t.is(await rollup(), 6, 'only the new event counts');
+  },
+);
+
+test.serial(
+  'a retry after an insert that half-landed (raw part in, a rollup not, then the connection broke) completes the rollup, once',
+  async (t) => {
+    const events = Array.from({ length: 4 }, (_, i) =>
+      makeEvent({ event_id: `retry-${i}`, provider: 'gmx', bounced_at: '2026-06-01 10:00:00', kafka_offset: i }),
+    );
+    const rollup = async () =>
+      (await rows<{ n: number }>("SELECT toUInt32(sum(n_events)) AS n FROM code_hourly WHERE provider = 'gmx'"))[0].n;
+    let calls = 0;
+    const letters: unknown[] = [];
+    const sink = createSink({
+      insert: async (batch, token, options) => {
+        if (++calls > 1) return insertEvents(store, batch, token, options);
+        // The first attempt: the raw part lands, the view feeding code_hourly does not, and the answer never comes.
+        await store.client.command({ query: 'DETACH TABLE code_hourly_mv' });
+        try {
+          await insertEvents(store, batch, token, options);
+        } finally {
+          await store.client.command({ query: 'ATTACH TABLE code_hourly_mv' });
+        }
+        throw new StoreWriteError('injected: connection reset after the insert was sent', true);
+      },
+      deadLetters: { target: 'memory', write: async (l) => void letters.push(...l) },
+      retry: { initialDelayMs: 1, maxDelayMs: 2, jitter: 0 },
+    });
+    const items = events.map((e, i) => ({
+      record: { bytes: Buffer.from(`m${i}`), source: `t/0/${i}`, receivedAt: new Date(0), partition: 0, offset: i },
+      result: { kind: 'ok' as const, events: [e], mtaKind: 'postfix' },
+    }));
+    const tally = await sink.write(items, 'retry:1');
+    t.is(calls, 2);
+    t.is(tally.stored, 4);
+    t.deepEqual(letters, []);
+    t.is(await rollup(), 4, 'the retry went as a replay: the rollup that missed the batch took it');
+    const raw = (
+      await rows<{ n: number }>("SELECT toUInt32(count()) AS n FROM bounce_events WHERE provider = 'gmx'")
+    )[0].n;
+    t.is(raw, 4, 'and the raw table dropped it');
   },
 );
 
