@@ -279,6 +279,23 @@ const RUN_FIELDS = [
   { name: 'X-Failed-Recipients', ds: false },
 ] as const;
 
+// Recipient-line shapes: what the generic recipient-line patterns look for before and after an address (a built
+// pattern was cubic over "address + a run of blanks": 27 s for a 66 KB message; Sendmail's marker quadratic over a
+// line of dashes). A line stays under the 1,000 characters those patterns read.
+const LINE_LEADS = [
+  '',
+  '  ',
+  '* ',
+  '<',
+  '"',
+  'RCPT TO:',
+  'Recipient: ',
+  'failed: ',
+  'Delivery failed 3 x: ',
+  'to ',
+] as const;
+const LINE_RUN_UNITS = [' ', '\t', ' \t', '-', '.', '>', '"', 'a ', 'A\t', ':', '...', '-@', ' (', '[', '<a>'] as const;
+
 const GENERATORS: Record<string, (r: Rand) => string> = {
   'encoded-words': (r) =>
     `${HEAD.replace('Subject: ', `Subject: ${'=?utf-8?b?'.repeat(1000 + int(r, 20000))}`)}\nfailed: <a@example.com> 550 5.1.1 unknown\n`,
@@ -333,6 +350,23 @@ const GENERATORS: Record<string, (r: Rand) => string> = {
     const ds = `Reporting-MTA: dns; mx.example.net\n\n${field.ds ? `${field.name}: ${value}\n` : ''}Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n`;
     const head = field.ds ? HEAD : `${field.name}: ${value}\n${HEAD}`;
     return `${head}Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\n${field.ds ? '' : value}\n--b\nContent-Type: message/delivery-status\n\n${ds}\n--b--\n`;
+  },
+  'recipient-line-runs': (r) => {
+    const unit = pick(r, LINE_RUN_UNITS);
+    const lines: string[] = [];
+    for (let i = 0, n = 10 + int(r, 60); i < n; i++) {
+      const lead = pick(r, LINE_LEADS);
+      const run = unit.repeat(Math.ceil((100 + int(r, 880)) / unit.length));
+      lines.push(
+        `${lead}u${i}@example.com${run}${pick(r, ['', 'x', ':', ' (generated from a)', ']'] as const)}`.slice(0, 995),
+      );
+    }
+    const marker = pick(r, [
+      '',
+      'The following address(es) failed:\n\n',
+      '----- Transcript of session follows -----\n',
+    ] as const);
+    return `${HEAD}\nSorry, we could not deliver your message.\n${marker}${lines.join('\n')}\n`;
   },
   'spaces-line': (r) =>
     `${HEAD}\n${' '.repeat(10_000 + int(r, 500_000))}x\nDiagnostic-Code: smtp;${' '.repeat(10_000 + int(r, 200_000))}550\n`,
