@@ -2,7 +2,8 @@
 // pattern in transform/ that recheck finds polynomial (literal or built, scripts/regex-inventory.ts), its attack
 // string, fitted to one line of the parser's caps, goes into whole messages the way a sender could place it:
 //   text:    66 lines of it in a plain-text bounce, and after Exim's "following address(es) failed:" marker;
-//   dsn:     as the value of each delivery-status field and of the Subject of a Postfix report;
+//   dsn:     as the value of each delivery-status field (on one line, folded every 60 characters, and followed by
+//            10,000 folded blank lines) and of the Subject of a Postfix report;
 // each message parsed warm (toBounceEventsSync), and the slowest per pattern printed, with the ratio to the same
 // message carrying plain text of the same length in place of the attack (the reference, measured in the same run).
 // Figures, no assertions: test/unit/regex-safety.test.ts is the check, this is what its bounds are based on.
@@ -54,16 +55,22 @@ function fit(a: Attack, chars: number): string {
 /** The messages one attack line goes into. */
 function placements(line: string, long: string): [string, string][] {
   const lines = Array.from({ length: 66 }, () => line).join('\n');
+  // replacer functions: an attack string may hold "$&" and the like
   const out: [string, string][] = [
     ['text', GENERIC + lines + '\n'],
-    ['exim', EXIM.replace('failed:\n\n', `failed:\n\n${lines}\n`)],
-    ['subject', POSTFIX.replace(/^Subject: .*$/m, `Subject: ${long}`)],
+    ['exim', EXIM.replace('failed:\n\n', () => `failed:\n\n${lines}\n`)],
+    ['subject', POSTFIX.replace(/^Subject: .*$/m, () => `Subject: ${long}`)],
   ];
-  for (const field of DSN_FIELDS)
-    out.push([
-      `dsn ${field.split(':')[0]}`,
-      POSTFIX.replace(new RegExp(`^${field.split(':')[0]}: .*$`, 'm'), field + long),
-    ]);
+  // a field's value may be folded over many lines (a folded Action of 10,000 blank lines was quadratic)
+  const folded = long.replace(/(.{60})/g, '$1\n ');
+  const blankFolds = `${long.slice(0, 200)}${'\n '.repeat(10_000)}x`;
+  for (const field of DSN_FIELDS) {
+    const name = field.split(':')[0];
+    const at = new RegExp(`^${name}: .*$`, 'm');
+    out.push([`dsn ${name}`, POSTFIX.replace(at, () => field + long)]);
+    out.push([`dsn ${name} folded`, POSTFIX.replace(at, () => field + folded)]);
+    out.push([`dsn ${name} blank folds`, POSTFIX.replace(at, () => field + blankFolds)]);
+  }
   return out;
 }
 

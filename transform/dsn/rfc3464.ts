@@ -146,11 +146,16 @@ function toRecipient(f: Map<string, string>): DsnRecipient | null {
 /** RFC 3464 action words (and SendGrid's "expired"); anything else is left for the status code to decide. */
 const ACTIONS = new Set(['failed', 'delayed', 'delivered', 'relayed', 'expanded', 'deliverable', 'expired']);
 
+/** The characters `.` does not match: a comment is cut only from the last line, as `/\s*\(.*$/` did. */
+const LINE_BREAKS = ['\n', '\r', '\u2028', '\u2029'];
+
 function actionOf(value: string): string {
-  const action = value
-    .trim()
-    .toLowerCase()
-    .replace(/\s*\(.*$/, '');
+  const text = value.trim().toLowerCase();
+  // "failed (permanent)": the comment and the blanks before it go. A loop, not /\s*\(.*$/: that regex retried every
+  // blank of a run and every "(" of a line that is not the last (a folded Action of 10,000 blank lines took 70 ms).
+  const lastLine = Math.max(...LINE_BREAKS.map((b) => text.lastIndexOf(b))) + 1;
+  const paren = text.indexOf('(', lastLine);
+  const action = paren === -1 ? text : text.slice(0, paren).trimEnd();
   return ACTIONS.has(action) ? action : '';
 }
 
