@@ -87,14 +87,10 @@ test.serial("Microsoft's rule number lands in ms_rule next to ms_code", async (t
 // known, the rows are not there. A lightweight delete leaves exactly that (the dedup log keeps the token).
 // The rollups and events_by_ip keep no event id: each test's events are the only ones of their ms_code and account.
 const refillCounts = async (prefix: string) => {
-  const n = async (query: string) =>
-    Number(
-      (
-        await (
-          await store.client.query({ query, query_params: { prefix }, format: 'JSONEachRow' })
-        ).json<{ n: string }>()
-      )[0].n,
-    );
+  const n = async (query: string) => {
+    const rs = await store.client.query({ query, query_params: { prefix }, format: 'JSONEachRow' });
+    return Number((await rs.json<{ n: string }>())[0].n);
+  };
   return {
     raw: await n("SELECT count() AS n FROM bounce_events WHERE ms_code = concat('refill-', {prefix:String})"),
     hourly: await n("SELECT sum(bounces) AS n FROM bounce_hourly WHERE ms_code = concat('refill-', {prefix:String})"),
