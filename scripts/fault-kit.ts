@@ -248,6 +248,11 @@ export interface KillLoopResult {
   kills: number;
 }
 
+/** With FAULT_KIT_LOG=<file>, a child's log is appended there under a heading. */
+function keepLog(heading: string, text: string): void {
+  if (process.env.FAULT_KIT_LOG) fs.appendFileSync(process.env.FAULT_KIT_LOG, `=== ${heading}\n${text}\n`);
+}
+
 /**
  * Starts `consume`, SIGKILLs it at a random moment once it has stored something, `kills` times (a kill before the
  * group even assigned it partitions would test little); returns how many kills landed.
@@ -266,8 +271,7 @@ export async function killLoop(
     child.kill('SIGKILL');
     const { signal } = await child.exit;
     if (signal === 'SIGKILL') landed++;
-    if (process.env.FAULT_KIT_LOG)
-      fs.appendFileSync(process.env.FAULT_KIT_LOG, `=== kill ${k + 1}\n${child.stderr()}\n`);
+    keepLog(`kill ${k + 1}`, child.stderr());
     o.log?.(
       `kill ${k + 1}/${kills}: ${signal ?? 'exited before the kill'}; last line: ${child.stderr().trim().split('\n').pop()?.slice(0, 200)}`,
     );
@@ -279,8 +283,7 @@ export async function killLoop(
 export async function drain(env: Record<string, string>, idleMs = 4000): Promise<Child> {
   const child = runCli(['consume', '--idle-exit-ms', String(idleMs)], env);
   await child.exit;
-  if (process.env.FAULT_KIT_LOG)
-    fs.appendFileSync(process.env.FAULT_KIT_LOG, `=== drain\n${child.stderr()}\n${child.stdout()}\n`);
+  keepLog('drain', `${child.stderr()}\n${child.stdout()}`);
   return child;
 }
 

@@ -2,15 +2,15 @@
 // (test/unit/regex-safety.test.ts) and its end-to-end measure (bench/regex.ts):
 // - the literals, found by the TypeScript parser (not by a pattern over the text);
 // - the ones built at run time with new RegExp(...) from tables (recipient-line patterns around ADDR, combined
-//   pattern tables, provider domains), caught by a RegExp constructor hook while the parser loads and parses every
-//   fixture. Call builtRegexes() before anything in the process imports transform/: a module loaded earlier has
+//   pattern tables, provider domains), caught by a RegExp constructor hook while the parser loads and parses the
+//   project's own messages (the fuzz harness's bases without the corpus: test/fixtures and samples). Call builtRegexes() before anything in the process imports transform/: a module loaded earlier has
 //   built its patterns already.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { loadBases, REPO_ROOT } from './fuzz/bases.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { REPO_ROOT };
 
 export interface FoundRegex {
   /** repo-relative: the file of the literal, or the module that built the pattern */
@@ -20,18 +20,18 @@ export interface FoundRegex {
   flags: string;
 }
 
-function* filesUnder(dir: string, ext: string): Generator<string> {
+function* tsFilesUnder(dir: string): Generator<string> {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* filesUnder(p, ext);
-    else if (p.endsWith(ext)) yield p;
+    if (e.isDirectory()) yield* tsFilesUnder(p);
+    else if (p.endsWith('.ts')) yield p;
   }
 }
 
 /** The regex literals of a folder of the repo. */
 export function regexLiterals(dir = 'transform'): FoundRegex[] {
   const out: FoundRegex[] = [];
-  for (const file of filesUnder(path.join(REPO_ROOT, dir), '.ts')) {
+  for (const file of tsFilesUnder(path.join(REPO_ROOT, dir))) {
     const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
@@ -51,12 +51,7 @@ export function regexLiterals(dir = 'transform'): FoundRegex[] {
   return out;
 }
 
-/** The test fixtures' messages (.eml under test/fixtures). */
-export function fixtureMessages(): string[] {
-  return [...filesUnder(path.join(REPO_ROOT, 'test/fixtures'), '.eml')].sort();
-}
-
-/** The patterns transform/ builds with new RegExp(...), each once, from loading the parser and parsing every fixture. */
+/** The patterns transform/ builds with new RegExp(...), each once, from loading the parser and parsing our messages. */
 export async function builtRegexes(): Promise<FoundRegex[]> {
   const Native = RegExp;
   const found = new Map<string, FoundRegex>();
@@ -74,9 +69,9 @@ export async function builtRegexes(): Promise<FoundRegex[]> {
   });
   try {
     const { toBounceEventsSync } = await import('../transform/bounce-event.ts');
-    for (const file of fixtureMessages())
+    for (const { bytes } of loadBases(false))
       toBounceEventsSync(
-        fs.readFileSync(file),
+        bytes,
         { receivedAt: new Date(0) },
         { maxMessageBytes: 10 * 1024 * 1024, hashLocalPart: false },
       );
