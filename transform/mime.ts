@@ -12,8 +12,16 @@ interface Libmime {
   decodeWords(s: string): string;
   parseHeaderValue(s: string): { value: string; params: Record<string, string> };
 }
-const libmime = createRequire(import.meta.url)('libmime') as { default?: Libmime } & Libmime;
-const mime: Libmime = libmime.default ?? libmime;
+/** libmime, loaded at its first use: its charset tables cost about 40 ms of a process's start, and most bounces
+ *  never need it (single encoded words and plain parameters are decoded here). */
+let loadedMime: Libmime | null = null;
+function mime(): Libmime {
+  if (loadedMime === null) {
+    const lib = createRequire(import.meta.url)('libmime') as { default?: Libmime } & Libmime;
+    loadedMime = lib.default ?? lib;
+  }
+  return loadedMime;
+}
 
 /** Header name (lower case) → values in order, unfolded and decoded. */
 export interface MimeHeaders {
@@ -206,7 +214,7 @@ function decodeHeaderValue(v: string, ascii: boolean): string {
     const oneWord = decodeOneWord(v);
     if (oneWord !== null) return oneWord;
     try {
-      v = mime.decodeWords(v);
+      v = mime().decodeWords(v);
     } catch {
       // a malformed encoded word stays as it is: the raw text is still useful
       return v;
@@ -288,7 +296,7 @@ function contentTypeOf(
   if (!raw) return { contentType: fallback, params: {} };
   let known = contentTypes.get(raw);
   if (!known) {
-    const parsed = simpleHeaderValue(raw) ?? mime.parseHeaderValue(raw);
+    const parsed = simpleHeaderValue(raw) ?? mime().parseHeaderValue(raw);
     known = { type: parsed.value.trim().toLowerCase(), params: parsed.params ?? {} };
     if (contentTypes.size >= CONTENT_TYPE_CACHE_SIZE) contentTypes.clear();
     contentTypes.set(raw, known);

@@ -12,6 +12,7 @@ import type { FileIngestSummary } from '../file-ingest.ts';
 import { countSourceFiles } from '../../ingest/sources/files.ts';
 import { serveMetrics, storeAnswers } from '../../ingest/metrics.ts';
 import { tuneForShortRun } from '../v8-tuning.ts';
+import { workersForFiles } from '../file-workers.ts';
 
 interface IngestFlags extends ConfigOverrides {
   from?: string[];
@@ -33,7 +34,8 @@ export function registerIngest(program: Command): void {
     )
     .option(
       '--workers <n>',
-      'transform worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)',
+      'transform worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4; ' +
+        'none when the input is at most 256 files and 2 MiB)',
     )
     .addHelpText(
       'after',
@@ -45,7 +47,12 @@ export function registerIngest(program: Command): void {
         'Ctrl-C quits at once (nothing is stored twice by the next run either).',
     )
     .action(async (flags: IngestFlags) => {
-      const config = loadConfig(process.env, flags);
+      const loaded = loadConfig(process.env, flags);
+      const paths = flags.from ?? [];
+      const config = {
+        ...loaded,
+        transformWorkers: workersForFiles(loaded.transformWorkers, process.env, flags.workers, paths),
+      };
       const stop = new AbortController();
       let stoppedBy: NodeJS.Signals | undefined;
       const onSignal = (sig: NodeJS.Signals) => {
@@ -60,7 +67,7 @@ export function registerIngest(program: Command): void {
       process.on('SIGTERM', onSignal);
       tuneForShortRun(); // here, not in runIngest: `start` runs that too, and then keeps consuming
       try {
-        const summary = await runIngest(config, flags.from ?? [], stop.signal);
+        const summary = await runIngest(config, paths, stop.signal);
         process.stdout.write(`${summaryLine(summary)}\n`);
         if (stoppedBy) process.exitCode = signalExitCode(stoppedBy);
         else if (summary.unreadable > 0) process.exitCode = 1;

@@ -15,6 +15,7 @@ import {
 } from '../../ingest/pool/parse-job.ts';
 import { listSources, type Listed } from '../../ingest/sources/files.ts';
 import { tuneForShortRun } from '../v8-tuning.ts';
+import { workersForFiles } from '../file-workers.ts';
 import { formatTable, TABLE_COLUMNS } from './parse-table.ts';
 
 interface ParseFlags {
@@ -45,7 +46,8 @@ export function registerParse(program: Command): void {
     )
     .option(
       '--workers <n>',
-      'parser worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4)',
+      'parser worker threads, 0 = on the main thread (default: BOUNCE_TRANSFORM_WORKERS or one per core, at most 4; ' +
+        'none when the input is at most 256 files and 2 MiB)',
     )
     .addHelpText(
       'after',
@@ -60,7 +62,8 @@ Exit status: 0 when the run finished (even if some files could not be parsed); 1
     )
     .action(async (paths: string[], flags: ParseFlags) => {
       const config = loadConfig(process.env, { maxMessageBytes: flags.maxMessageBytes, workers: flags.workers });
-      await runParse(paths, flags.format, config.parse, config.transformWorkers);
+      const workers = workersForFiles(config.transformWorkers, process.env, flags.workers, paths);
+      await runParse(paths, flags.format, config.parse, workers);
     });
 }
 

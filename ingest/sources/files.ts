@@ -36,6 +36,31 @@ export function countSourceFiles(paths: string[]): number {
   return n;
 }
 
+/**
+ * A small input (a few bounces to look at) is parsed on the main thread unless workers were asked for: starting a
+ * worker thread and warming up its own copy of the parser costs more than parsing this much. Measured on 2 cores
+ * (`parse`): 1 file 0.50 s with 2 workers, 0.32 s without; 64 files 0.65 s and 0.45 s; 256 files 0.88 s and 0.61 s.
+ */
+export const SMALL_INPUT_FILES = 256;
+export const SMALL_INPUT_BYTES = 2 * 1024 * 1024;
+
+/** Whether the paths hold at most SMALL_INPUT_FILES files of at most SMALL_INPUT_BYTES in all (an mbox counts by size). */
+export function isSmallInput(paths: string[]): boolean {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of listSources(paths)) {
+    if (++files > SMALL_INPUT_FILES) return false;
+    if ('error' in entry) continue;
+    try {
+      bytes += fs.statSync(entry.file).size;
+    } catch {
+      continue; // unreadable: reported when it is read
+    }
+    if (bytes > SMALL_INPUT_BYTES) return false;
+  }
+  return true;
+}
+
 /** A file to read, or a path that could not be listed (readListed turns it into an error item). */
 export type Listed = { file: string } | { file: string; error: string };
 
