@@ -1,22 +1,21 @@
-// The `parse` command's work where the parsing happens (a transform worker, or the main thread without workers):
-// files are read, parsed and turned into the command's output (NDJSON bytes, or table rows) in one go, so the
-// main thread only lists files and writes bytes. This module is the job's shape and what the main thread does with
+// The `parse` command's work in jobs: messages parsed and turned into the command's output (NDJSON bytes, or table
+// rows) in one go where the parsing happens. With workers the main thread reads the files into jobs that carry their
+// bytes (readJobs) and writes the output bytes it gets back; the workers only parse. Without workers a job names its
+// files and is read and parsed on the main thread. This module is the job's shape and what the main thread does with
 // it; run-parse-job.ts runs one (and loads the parser, which a main thread with workers never does).
-import type { Listed } from '../sources/files.ts';
+import { readListed, type Listed } from '../sources/files.ts';
 import type { BounceEvent } from '../../transform/bounce-event.ts';
 
 export type ParseFormat = 'ndjson' | 'table';
 
 /**
- * Inputs (files, or messages of a split mbox) per job: enough to make a message to a worker worth its round trip
- * (a few ms of parsing), few enough that two workers finish close together.
+ * Inputs (files, or messages) per job: enough to make a message to a worker worth its round trip (a few ms of
+ * parsing), few enough that the workers finish close together.
  */
 export const JOB_INPUTS = 16;
-/** An mbox with more messages than a job holds is split across jobs (both workers), not parsed by the one that read it. */
-export const MBOX_SPLIT_ABOVE = JOB_INPUTS;
 export type ParseRow = BounceEvent & { source_file: string };
 
-/** One message given as bytes (a message of a large mbox, split out by a worker): a range of the job's buffer. */
+/** One message given as bytes (read by the main thread, readJobs): a range of the job's buffer. */
 export interface ParseMessage {
   source: string;
   receivedAt: Date;
@@ -39,28 +38,12 @@ export interface ParseTally {
   errors: Map<string, number>;
 }
 
-/** An mbox with more messages than one job should hold, read but not parsed: the caller spreads its messages. */
-export interface SplitMbox {
-  file: string;
-  receivedAt: Date;
-  bytes: ArrayBuffer;
-  /** [offset, length] of each message in bytes, in mbox order */
-  messages: [number, number][];
-}
-
-/** The output of consecutive inputs: NDJSON bytes (table: rows, and error lines for stderr). */
-export interface ParseOutput {
+/** A job's output: NDJSON bytes (table: rows, and error lines for stderr), and its counts. */
+export interface ParseJobResult {
   out: Uint8Array | null;
   rows: ParseRow[];
   stderr: string;
   tally: ParseTally;
-}
-
-export type ParsePiece = ParseOutput | { mbox: SplitMbox };
-
-export interface ParseJobResult {
-  /** in input order; a new piece starts only after a split mbox */
-  pieces: ParsePiece[];
 }
 
 export const emptyTally = (): ParseTally => ({ records: 0, events: 0, skipped: new Map(), errors: new Map() });
@@ -76,36 +59,41 @@ export function addTally(into: ParseTally, from: ParseTally): void {
   for (const [k, n] of from.errors) bump(into.errors, k, n);
 }
 
-/** The buffers a result holds, for postMessage's transfer list. */
+/** The buffer a result holds, for postMessage's transfer list. */
 export function transferables(result: ParseJobResult): ArrayBuffer[] {
-  const list: ArrayBuffer[] = [];
-  for (const p of result.pieces) {
-    if ('mbox' in p) list.push(p.mbox.bytes);
-    else if (p.out) list.push(p.out.buffer as ArrayBuffer);
-  }
-  return list;
+  return result.out ? [result.out.buffer as ArrayBuffer] : [];
 }
 
-/** A split mbox → jobs of `perJob` messages each, with the sources readListed would have given them. */
-export function mboxJobs(m: SplitMbox, format: ParseFormat, perJob: number): ParseJob[] {
-  const jobs: ParseJob[] = [];
-  const whole = Buffer.from(m.bytes);
-  for (let first = 0; first < m.messages.length; first += perJob) {
-    const slice = m.messages.slice(first, first + perJob);
-    const start = slice[0][0];
-    const end = slice[slice.length - 1][0] + slice[slice.length - 1][1];
-    const bytes = Buffer.from(new ArrayBuffer(end - start));
-    whole.copy(bytes, 0, start, end);
-    jobs.push({
-      format,
-      bytes: bytes.buffer,
-      inputs: slice.map(([offset, length], i) => ({
-        source: `${m.file}#${first + i + 1}`,
-        receivedAt: m.receivedAt,
-        offset: offset - start,
-        length,
-      })),
-    });
+/**
+ * The listed files read here, in jobs of `perJob` messages that carry their bytes (one ArrayBuffer per job, which the
+ * pool transfers): the workers only parse. A file that cannot be read goes as its error entry, in its place; an mbox
+ * is as many messages, so a large one spreads over jobs and workers by itself.
+ */
+export function* readJobs(entries: Iterable<Listed>, format: ParseFormat, perJob: number): Generator<ParseJob> {
+  let inputs: (Listed | ParseMessage)[] = [];
+  let parts: Buffer[] = [];
+  let size = 0;
+  const pack = (): ParseJob => {
+    // An ArrayBuffer of its own: a small Buffer may be a view of Node's shared pool, which must not be transferred.
+    const bytes = Buffer.from(new ArrayBuffer(size));
+    let offset = 0;
+    for (const part of parts) offset += part.copy(bytes, offset);
+    const job: ParseJob = { format, inputs, bytes: bytes.buffer };
+    inputs = [];
+    parts = [];
+    size = 0;
+    return job;
+  };
+  for (const entry of entries) {
+    for (const item of readListed(entry)) {
+      if (item.kind === 'error') inputs.push({ file: item.source, error: item.error });
+      else {
+        inputs.push({ source: item.source, receivedAt: item.receivedAt, offset: size, length: item.bytes.length });
+        parts.push(item.bytes);
+        size += item.bytes.length;
+      }
+      if (inputs.length === perJob) yield pack();
+    }
   }
-  return jobs;
+  if (inputs.length > 0) yield pack();
 }

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toBounceEventsSync } from '../../transform/bounce-event.ts';
 import type { TransformOptions } from '../../transform/bounce-event.ts';
-import { MBOX_SPLIT_ABOVE, transferables } from './parse-job.ts';
+import { transferables } from './parse-job.ts';
 import { runParseJob } from './run-parse-job.ts';
 import type { WorkerReply, WorkerTask } from './protocol.ts';
 
@@ -32,7 +32,7 @@ parentPort!.on('message', (task: WorkerTask) => {
     if ('job' in t) {
       replies.push(
         attempt(t.id, () => {
-          const parsed = runParseJob(t.job, options, { splitMboxAbove: MBOX_SPLIT_ABOVE, inspect });
+          const parsed = runParseJob(t.job, options, { inspect });
           transfer.push(...transferables(parsed));
           return { id: t.id, parsed };
         }),

@@ -31,6 +31,13 @@ test('more files or more bytes than the bounds keep the configured workers', (t)
   t.is(workersForFiles(2, {}, undefined, halves), 2);
 });
 
+test("a command's own default applies to a larger input, never over a count that was set", (t) => {
+  const many = [folderOf(SMALL_INPUT_FILES + 1)];
+  t.is(workersForFiles(2, {}, undefined, many, 1), 1);
+  t.is(workersForFiles(2, {}, '2', many, 1), 2);
+  t.is(workersForFiles(2, {}, undefined, [folderOf(1)], 1), 0);
+});
+
 test('a count given by flag or BOUNCE_TRANSFORM_WORKERS is kept for any input', (t) => {
   const one = [folderOf(1)];
   t.is(workersForFiles(2, {}, '2', one), 2);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { createPipeline } from '../../ingest/pipeline.ts';
-import { addTally, emptyTally, MBOX_SPLIT_ABOVE, mboxJobs, type ParseOutput } from '../../ingest/pool/parse-job.ts';
+import { addTally, emptyTally, JOB_INPUTS, readJobs, type ParseJobResult } from '../../ingest/pool/parse-job.ts';
 import { createTransformPool, TransformCrashedError } from '../../ingest/pool/pool.ts';
 import { runParseJob } from '../../ingest/pool/run-parse-job.ts';
 import { readSources } from '../../ingest/sources/files.ts';
@@ -124,7 +124,7 @@ test('the crash error is a TransformCrashedError and close() waits for queued re
   await t.throwsAsync(pool.transform(Buffer.from('x'), { receivedAt: new Date(0) }), { message: /closed/ });
 });
 
-test('parse jobs: workers read and serialise the files as runParseJob does here; a large mbox comes back split', async (t) => {
+test('parse jobs: workers parse the bytes read here (readJobs) as runParseJob reads and parses the files; an mbox spreads over jobs', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-pool-'));
   const files = fs
     .readdirSync(path.join(REPO_ROOT, 'samples/incident-2018-s3150'))
@@ -132,7 +132,7 @@ test('parse jobs: workers read and serialise the files as runParseJob does here;
   const box = path.join(dir, 'big.mbox');
   fs.writeFileSync(
     box,
-    Array.from({ length: MBOX_SPLIT_ABOVE + 3 }, (_, i) =>
+    Array.from({ length: JOB_INPUTS + 3 }, (_, i) =>
       Buffer.concat([
         Buffer.from('From MAILER-DAEMON Tue Mar 13 10:15:00 2018\n'),
         renderMboxBounce(i),
@@ -141,23 +141,29 @@ test('parse jobs: workers read and serialise the files as runParseJob does here;
     ).reduce((a, b) => Buffer.concat([a, b])),
   );
   const inputs = [...files.map((file) => ({ file })), { file: box }, { file: path.join(dir, 'missing') }];
+  const flat = (results: ParseJobResult[]) => ({
+    out: Buffer.concat(results.map((r) => r.out ?? Buffer.alloc(0))).toString(),
+    rows: results.flatMap((r) => r.rows),
+    stderr: results.map((r) => r.stderr).join(''),
+    tally: results.reduce((all, r) => (addTally(all, r.tally), all), emptyTally()),
+  });
   const pool = createTransformPool({ size: 2, options: OPTS });
   try {
     for (const format of ['ndjson', 'table'] as const) {
       const here = runParseJob({ format, inputs }, OPTS);
-      const there = await pool.parse({ format, inputs });
-      t.is(there.pieces.length, 3, 'before the mbox, the mbox, after it');
-      const split = there.pieces[1];
-      if (!('mbox' in split)) return t.fail();
-      const parts = await Promise.all(mboxJobs(split.mbox, format, 4).map((job) => pool.parse(job)));
-      const joined = [there.pieces[0], ...parts.flatMap((p) => p.pieces), there.pieces[2]] as ParseOutput[];
-      const flat = (pieces: ParseOutput[]) => ({
-        out: Buffer.concat(pieces.map((p) => p.out ?? Buffer.alloc(0))).toString(),
-        rows: pieces.flatMap((p) => p.rows),
-        stderr: pieces.map((p) => p.stderr).join(''),
-        tally: pieces.reduce((all, p) => (addTally(all, p.tally), all), emptyTally()),
-      });
-      t.deepEqual(flat(joined), flat(here.pieces as ParseOutput[]), format);
+      const jobs = [...readJobs(inputs, format, 4)];
+      t.is(
+        jobs.length,
+        Math.ceil((files.length + JOB_INPUTS + 3 + 1) / 4),
+        'every message and the missing file, 4 a job',
+      );
+      t.true(
+        jobs.every((j) => j.bytes !== undefined && j.inputs.every((i) => !('file' in i) || 'error' in i)),
+        'the workers get bytes, never a file to read',
+      );
+      const there = await Promise.all(jobs.map((job) => pool.parse(job)));
+      t.deepEqual(flat(there), flat([here]), format);
+      t.is(here.tally.errors.get('unreadable'), 1);
     }
   } finally {
     await pool.close();
@@ -173,12 +179,17 @@ test('a parse job whose file kills its worker is rejected as TransformCrashedErr
   fs.writeFileSync(bad, Buffer.concat([Buffer.from(`${CRASH}\r\n`), renderMboxBounce(2)]));
   const pool = createTransformPool({ size: 2, options: OPTS, crashMarker: CRASH });
   try {
-    const jobs = [[good], [good, bad], [good]].map((files) =>
-      pool.parse({ format: 'ndjson', inputs: files.map((file) => ({ file })) }),
-    );
+    // as the parse command sends them: bytes read here (a crashed worker's job is retried with a copy of them)
+    const jobs = [[good], [good, bad], [good]].map((files) => {
+      const [job] = readJobs(
+        files.map((file) => ({ file })),
+        'ndjson',
+        JOB_INPUTS,
+      );
+      return pool.parse(job);
+    });
     await t.throwsAsync(jobs[1], { instanceOf: TransformCrashedError });
-    for (const job of [jobs[0], jobs[2]])
-      t.like(((await job).pieces[0] as ParseOutput).tally, { records: 1, events: 1 });
+    for (const job of [jobs[0], jobs[2]]) t.like((await job).tally, { records: 1, events: 1 });
   } finally {
     await pool.close();
     fs.rmSync(dir, { recursive: true, force: true });
