@@ -141,11 +141,25 @@ const NEEDLES: Readonly<Record<string, readonly string[]>> = {
   CONN: ['connect', 'greeting', 'banner', 'refused to talk'],
 };
 
+/** Any row's needle: most texts have none, and then one scan answers for all the rows. */
+const ANY_NEEDLE = new RegExp(
+  Object.values(NEEDLES)
+    .flat()
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+);
+
+function includesAny(lower: string, needles: readonly string[]): boolean {
+  for (const n of needles) if (lower.includes(n)) return true;
+  return false;
+}
+
 export function commandIn(text: string): string {
   if (text === '') return '';
   const lower = text.toLowerCase();
+  if (!ANY_NEEDLE.test(lower)) return '';
   for (const [re, cmd] of COMMANDS) {
-    if (NEEDLES[cmd].some((n) => lower.includes(n)) && re.test(text)) return cmd;
+    if (includesAny(lower, NEEDLES[cmd]) && re.test(text)) return cmd;
   }
   return '';
 }
